@@ -1,0 +1,19 @@
+"""Solution manifolds and hidden representations of two-layer networks.
+
+``sklearn_dln`` builds, in closed form, the four regions of global minima of a
+two-layer linear network described by Braun, Grant & Saxe (ICML 2025), and
+gives scikit-learn estimators, transformers and analysis functions for
+comparing the hidden representations of such networks.
+"""
+
+from .linear import GLSRegressor, LSSRegressor, MRNSRegressor, MWNSRegressor
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GLSRegressor",
+    "LSSRegressor",
+    "MRNSRegressor",
+    "MWNSRegressor",
+    "__version__",
+]

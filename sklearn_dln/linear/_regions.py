@@ -1,0 +1,206 @@
+"""Constructive parameterisation of the four regions of the solution manifold.
+
+Each region maps dimensionless free parameters (a dict of arrays, possibly
+with leading batch axes) to weights ``W1`` (n_hidden, n_features) and ``W2``
+(n_outputs, n_hidden) in the paper's orientation. Every parameter value gives
+a member of the region, so sampling and random walks never leave it.
+
+Symbols follow :class:`~sklearn_dln.linear.TaskDecomposition`: the
+least-squares map ``M_ls = U diag(S) V.T``, the fitted outputs
+``Yhat = C P diag(N) M.T`` and the observed-input basis A with singular values
+s. ``P_u = I - A A.T`` projects onto never-observed input directions.
+
+General and least-squares solutions (GLS, LSS; Braun, Grant & Saxe, 2025,
+Theorem 3.1 and Proposition 3.3), with m = min(n_hidden - r, n_features - r)
+extra rows and e = n_hidden - r - m rows that repeat earlier ones::
+
+    K  = [V.T + E P_u ; Z]                 (r + m, n_features), E = 0 for LSS
+    W1 = T [I ; C] K
+    W2 = [[U diag(S), 0] - G3 C, G3] T^-1
+
+so that ``W2 W1 = U diag(S) (V.T + E P_u)`` for every invertible T, every C
+and every G3: the end-to-end map equals M_ls on observed inputs (GLS) and
+everywhere when E = 0 (LSS). G3 spans the readout weights on the directions
+the hidden layer never uses, which is the ``G3 (I - H H^+)`` freedom of the
+theorem.
+
+Minimum representation-norm solution (MRNS, Theorem 3.5)::
+
+    W1 = R diag(N)^(1/2) P.T diag(s)^-1 A.T + G2 P_u,  W2 = M diag(N)^(1/2) R.T
+
+Minimum weight-norm solution (MWNS, Theorem 3.7)::
+
+    W1 = R diag(S)^(1/2) V.T,  W2 = U diag(S)^(1/2) R.T
+
+with R the polar factor (orthonormal columns) of a free Gaussian matrix.
+"""
+
+import numpy as np
+
+__all__ = [
+    "REGIONS",
+    "free_parameter_shapes",
+    "draw_free_parameters",
+    "weights_from_free_parameters",
+]
+
+REGIONS = ("gls", "lss", "mrns", "mwns")
+
+
+def _extra_rows(task, n_hidden):
+    r, n_features = task.rank, task.n_features
+    m = max(min(n_hidden - r, n_features - r), 0)
+    return m, n_hidden - r - m
+
+
+def free_parameter_shapes(region, task, n_hidden):
+    """Return the shape of every free parameter of ``region``.
+
+    Parameters
+    ----------
+    region : {"gls", "lss", "mrns", "mwns"}
+    task : TaskDecomposition
+    n_hidden : int
+        Width of the hidden layer, at least ``task.rank``.
+
+    Returns
+    -------
+    shapes : dict of str to tuple of int
+    """
+    r, p, q = task.rank, task.n_features, task.n_outputs
+    if region in ("gls", "lss"):
+        m, e = _extra_rows(task, n_hidden)
+        shapes = {
+            "T": (n_hidden, n_hidden),
+            "Z": (m, p),
+            "C": (e, r + m),
+            "G3": (q, e),
+        }
+        if region == "gls":
+            shapes["E"] = (r, p)
+        return shapes
+    if region == "mrns":
+        return {"R": (n_hidden, task.fit_singular_values.shape[0]), "G2": (n_hidden, p)}
+    if region == "mwns":
+        return {"R": (n_hidden, r)}
+    raise ValueError(f"Unknown region {region!r}; valid regions are {REGIONS}.")
+
+
+def draw_free_parameters(region, task, n_hidden, rng, *, scale=1.0, null_scale=0.0):
+    """Draw free parameters for one member of ``region``.
+
+    Gaussian entries with standard deviation ``scale`` for GLS and LSS. For
+    MRNS and MWNS the rotation R is drawn at unit scale (its polar factor does
+    not depend on the scale) and the never-observed component G2 of the MRNS
+    has standard deviation ``null_scale``.
+
+    The draws happen in a fixed order whose shapes do not depend on the
+    number of samples, so two fits with the same generator seed agree.
+    """
+    shapes = free_parameter_shapes(region, task, n_hidden)
+    theta = {}
+    for name in sorted(shapes):
+        draw = rng.standard_normal(shapes[name])
+        if name == "R":
+            theta[name] = draw
+        elif name == "G2":
+            theta[name] = null_scale * draw
+        else:
+            theta[name] = scale * draw
+    return theta
+
+
+def weights_from_free_parameters(region, task, theta):
+    """Map free parameters to the weights of a member of ``region``.
+
+    Parameters
+    ----------
+    region : {"gls", "lss", "mrns", "mwns"}
+    task : TaskDecomposition
+    theta : dict of str to ndarray
+        Free parameters with the shapes of :func:`free_parameter_shapes`,
+        optionally with the same leading batch axes on every entry.
+
+    Returns
+    -------
+    W1 : ndarray of shape (..., n_hidden, n_features)
+    W2 : ndarray of shape (..., n_outputs, n_hidden)
+    """
+    if region in ("gls", "lss"):
+        return _general_weights(task, theta, with_unobserved=region == "gls")
+    if region == "mrns":
+        return _mrns_weights(task, theta)
+    if region == "mwns":
+        return _mwns_weights(task, theta)
+    raise ValueError(f"Unknown region {region!r}; valid regions are {REGIONS}.")
+
+
+def polar_factor(G):
+    """Return the polar factor ``U @ Vt`` of ``G`` (orthonormal columns)."""
+    if G.shape[-1] == 0:
+        return np.zeros(G.shape)
+    u, _, vt = np.linalg.svd(G, full_matrices=False)
+    return u @ vt
+
+
+def _general_weights(task, theta, *, with_unobserved):
+    T_free, Z, C, G3 = theta["T"], theta["Z"], theta["C"], theta["G3"]
+    n_hidden = T_free.shape[-1]
+    batch = T_free.shape[:-2]
+    r, p, q = task.rank, task.n_features, task.n_outputs
+    U, S, V = task.ls_left, task.ls_singular_values, task.ls_right
+
+    # Dimensionless parameters are put in the units of the solution: rows of
+    # Z and E like the unit rows of V.T, G3 like the readout U diag(S), and T
+    # a perturbation of the identity whose spectrum stays near 1 at scale 1.
+    T = np.eye(n_hidden) + T_free / (2.0 * np.sqrt(n_hidden))
+    Z = Z / np.sqrt(p)
+    C = C / np.sqrt(max(C.shape[-1], 1))
+    readout_unit = float(np.sqrt(np.mean(S**2))) if r else 0.0
+    G3 = G3 * (readout_unit / np.sqrt(n_hidden))
+
+    top = np.broadcast_to(V.T, batch + (r, p))
+    if with_unobserved:
+        top = top + task.project_unobserved(theta["E"] / np.sqrt(p))
+    K = np.concatenate([top, Z], axis=-2)
+    L = np.concatenate(
+        [np.broadcast_to(np.eye(K.shape[-2]), batch + (K.shape[-2],) * 2), C],
+        axis=-2,
+    )
+    W1 = T @ (L @ K)
+
+    readout = np.zeros(batch + (q, K.shape[-2]))
+    readout[..., :r] = U * S
+    B = np.concatenate([readout - G3 @ C, G3], axis=-1)
+    W2 = np.swapaxes(
+        np.linalg.solve(np.swapaxes(T, -1, -2), np.swapaxes(B, -1, -2)), -1, -2
+    )
+    return W1, W2
+
+
+def _mrns_weights(task, theta):
+    R = polar_factor(theta["R"])
+    N, M, P = task.fit_singular_values, task.fit_left, task.fit_sample
+    A, s = task.input_basis, task.input_singular_values
+    root_n = np.sqrt(N)
+
+    # W1 X = R diag(N)^(1/2) O.T with O = C P, so W1 = R diag(N)^(1/2) P.T
+    # diag(1/s) A.T on observed inputs (Theorem 3.5 without P x P objects).
+    readin = (root_n[:, np.newaxis] * P.T / s[np.newaxis, :]) @ A.T
+    W1 = R @ readin
+    W2 = (M * root_n) @ np.swapaxes(R, -1, -2)
+
+    rows = max(N.shape[0], 1)
+    unit = float(np.linalg.norm(readin)) / np.sqrt(rows)
+    G2 = theta["G2"] * (unit / np.sqrt(task.n_features))
+    W1 = W1 + task.project_unobserved(G2)
+    return W1, W2
+
+
+def _mwns_weights(task, theta):
+    R = polar_factor(theta["R"])
+    U, S, V = task.ls_left, task.ls_singular_values, task.ls_right
+    root_s = np.sqrt(S)
+    W1 = R @ (root_s[:, np.newaxis] * V.T)
+    W2 = (U * root_s) @ np.swapaxes(R, -1, -2)
+    return W1, W2
