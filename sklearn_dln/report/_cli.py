@@ -1,0 +1,98 @@
+"""Command line of sklearn_dln: ``sklearn-dln report``."""
+
+import argparse
+import sys
+
+from ._data import ReportInputError, bundled_tasks, load_npz_task
+from ._progress import Progress
+from ._runner import run_report
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _non_negative_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
+    return value
+
+
+def build_parser():
+    """Return the argument parser of the ``sklearn-dln`` command."""
+    parser = argparse.ArgumentParser(
+        prog="sklearn-dln",
+        description="Solution manifolds and hidden representations of two-layer networks.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser(
+        "report",
+        help="fit the four linear solution types and compare their representations",
+        description=(
+            "Fit the GLS, LSS, MRNS and MWNS solutions of a two-layer linear network "
+            "in closed form, compare their hidden representations, and write figures "
+            "and a summary (Markdown and JSON). Without --data it runs on "
+            "scikit-learn's bundled digits and on the 16-item semantic hierarchy."
+        ),
+    )
+    report.add_argument(
+        "--out", default="dln-report", metavar="DIR",
+        help="folder for the report files (default: ./dln-report)",
+    )
+    report.add_argument(
+        "--data", metavar="FILE.npz",
+        help="run on this .npz file with arrays X (n_samples, n_features) "
+        "and Y (n_samples, n_outputs) instead of the bundled tasks",
+    )
+    report.add_argument(
+        "--n-hidden", type=_positive_int, default=None, metavar="K",
+        help="hidden width of every network (default: min(n_features, n_outputs))",
+    )
+    report.add_argument(
+        "--random-state", type=_non_negative_int, default=0, metavar="S",
+        help="seed of the free parameters (default: 0)",
+    )
+    report.add_argument(
+        "--quiet", action="store_true", help="write no progress messages",
+    )
+    return parser
+
+
+def main(argv=None):
+    """Run the command line; return the exit status (0 success, 2 bad input)."""
+    args = build_parser().parse_args(argv)
+    try:
+        tasks = [load_npz_task(args.data)] if args.data else bundled_tasks()
+        progress = Progress(len(tasks) + 1, quiet=args.quiet)
+        run_report(
+            tasks,
+            args.out,
+            n_hidden=args.n_hidden,
+            random_state=args.random_state,
+            progress=progress,
+        )
+    except ReportInputError as error:
+        print(f"sklearn-dln report: error: {error}", file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"sklearn-dln report: error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"sklearn-dln report: error: cannot write the report: {error}", file=sys.stderr)
+        return 2
+    progress.finish(f"report written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Markdown and JSON summaries of the report."""
+
+import json
+
+
+def _fmt(value, digits=4):
+    if value is None:
+        return "undefined"
+    return f"{value:.{digits}f}"
+
+
+def _public(result):
+    """Drop the private array entries (keys starting with an underscore)."""
+    if isinstance(result, dict):
+        return {k: _public(v) for k, v in result.items() if not str(k).startswith("_")}
+    if isinstance(result, list):
+        return [_public(v) for v in result]
+    return result
+
+
+def write_json(path, report):
+    """Write the JSON-ready part of ``report`` to ``path``."""
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(_public(report), handle, indent=2, sort_keys=False)
+        handle.write("\n")
+
+
+def solutions_markdown(name, result):
+    """Return the Markdown section of one task's solution comparison."""
+    regions = list(result["mse"])
+    lines = [
+        f"## {name}: {result['title']}",
+        "",
+        f"Rank of the least-squares map r = {result['rank']}, "
+        f"hidden width = {result['n_hidden']}.",
+        "",
+        "| solution | training MSE | fit time (s) | RSA with another random_state |",
+        "| --- | --- | --- | --- |",
+    ]
+    for region in regions:
+        lines.append(
+            f"| {region.upper()} | {result['mse'][region]:.10g} | "
+            f"{result['fit_seconds'][region]:.4f} | "
+            f"{_fmt(result['rsa_across_seeds'][region])} |"
+        )
+    lines += [
+        "",
+        "Pairwise RSA (Pearson r between the strict upper triangles of the RSMs):",
+        "",
+        "| | " + " | ".join(r.upper() for r in regions) + " |",
+        "| --- " * (len(regions) + 1) + "|",
+    ]
+    for a in regions:
+        row = " | ".join(_fmt(result["rsa"][a][b]) for b in regions)
+        lines.append(f"| {a.upper()} | {row} |")
+    if result.get("figures"):
+        lines += ["", "Figures: " + ", ".join(f"[{f}]({f})" for f in result["figures"])]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_markdown(path, report):
+    """Write the Markdown summary of ``report`` to ``path``."""
+    lines = [
+        "# sklearn-dln report",
+        "",
+        "Two-layer linear networks fitted in closed form to each task: the general "
+        "(GLS), least-squares (LSS), minimum representation-norm (MRNS) and "
+        "minimum weight-norm (MWNS) solutions. All four implement the same "
+        "function on the training data, so their training errors agree up to "
+        "rounding, yet only MRNS and MWNS have a representation fixed by the "
+        "task: their RSA across random states is 1, while GLS and LSS change "
+        "with the random state.",
+        "",
+        f"Settings: random_state={report['settings']['random_state']}, "
+        f"n_hidden={report['settings']['n_hidden']}.",
+        "",
+    ]
+    if report.get("notices"):
+        lines += [f"- {notice}" for notice in report["notices"]] + [""]
+    for name, result in report["tasks"].items():
+        lines.append(solutions_markdown(name, result))
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines))
