@@ -6,6 +6,7 @@ import sys
 from ._data import ReportInputError, bundled_tasks, load_npz_task
 from ._progress import Progress
 from ._runner import run_report
+from ._sections import available_sections
 
 
 def _positive_int(text):
@@ -63,22 +64,51 @@ def build_parser():
         help="seed of the free parameters (default: 0)",
     )
     report.add_argument(
+        "--figures", default=None, metavar="LIST",
+        help="comma-separated paper figures to reproduce, e.g. 1,3 "
+        "(default: every available figure; 'none' for the solution comparison only)",
+    )
+    report.add_argument(
+        "--quick", action="store_true",
+        help="small sizes and few Monte Carlo repeats, for a fast check",
+    )
+    report.add_argument(
         "--quiet", action="store_true", help="write no progress messages",
     )
     return parser
+
+
+def parse_figures(text):
+    """Turn the ``--figures`` value into a list of available section keys."""
+    sections = available_sections()
+    if text is None:
+        return list(sections)
+    if text.strip().lower() == "none":
+        return []
+    keys = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [key for key in keys if key not in sections]
+    if unknown:
+        valid = ", ".join(sections) or "none yet"
+        raise ReportInputError(
+            f"unknown figure {', '.join(unknown)} in --figures; available: {valid}"
+        )
+    return [key for key in sections if key in keys]
 
 
 def main(argv=None):
     """Run the command line; return the exit status (0 success, 2 bad input)."""
     args = build_parser().parse_args(argv)
     try:
+        figures = parse_figures(args.figures)
         tasks = [load_npz_task(args.data)] if args.data else bundled_tasks()
-        progress = Progress(len(tasks) + 1, quiet=args.quiet)
+        progress = Progress(len(tasks) + len(figures) + 1, quiet=args.quiet)
         run_report(
             tasks,
             args.out,
             n_hidden=args.n_hidden,
             random_state=args.random_state,
+            figures=figures,
+            quick=args.quick,
             progress=progress,
         )
     except ReportInputError as error:

@@ -3,11 +3,21 @@
 from pathlib import Path
 
 from ._figures import PLOT_EXTRA_HINT, matplotlib_available, save_representation_figure
+from ._sections import ReportContext, available_sections
 from ._solutions import SOLUTION_TYPES, run_solutions_section
 from ._summary import write_json, write_markdown
 
 
-def run_report(tasks, out_dir, *, n_hidden=None, random_state=0, progress):
+def run_report(
+    tasks,
+    out_dir,
+    *,
+    n_hidden=None,
+    random_state=0,
+    figures=(),
+    quick=False,
+    progress,
+):
     """Run the report on ``tasks`` and write it to ``out_dir``.
 
     Parameters
@@ -20,6 +30,11 @@ def run_report(tasks, out_dir, *, n_hidden=None, random_state=0, progress):
     random_state : int, default=0
         Seed of the free parameters; the across-seed comparison also uses
         ``random_state + 1``.
+    figures : sequence of str, default=()
+        Keys of the figure sections to run (see
+        :func:`~sklearn_dln.report._sections.available_sections`).
+    quick : bool, default=False
+        Small sizes and few repeats in the figure sections.
     progress : Progress
 
     Returns
@@ -31,9 +46,15 @@ def run_report(tasks, out_dir, *, n_hidden=None, random_state=0, progress):
     out_dir.mkdir(parents=True, exist_ok=True)
     draw = matplotlib_available()
     report = {
-        "settings": {"random_state": random_state, "n_hidden": n_hidden},
+        "settings": {
+            "random_state": random_state,
+            "n_hidden": n_hidden,
+            "figures": list(figures),
+            "quick": quick,
+        },
         "notices": [],
         "tasks": {},
+        "sections": {},
     }
     if not draw:
         report["notices"].append(f"Figures were skipped: {PLOT_EXTRA_HINT}.")
@@ -47,6 +68,19 @@ def run_report(tasks, out_dir, *, n_hidden=None, random_state=0, progress):
         if draw:
             result["figures"] = _draw_solutions(task, result, out_dir)
         report["tasks"][task.name] = result
+
+    context = ReportContext(
+        out_dir=out_dir,
+        random_state=random_state,
+        quick=quick,
+        draw=draw,
+        progress=progress,
+    )
+    sections = available_sections()
+    for key in figures:
+        title, run = sections[key]
+        progress.step(f"figure {key}: {title}")
+        report["sections"][key] = run(context)
 
     progress.step("writing summary.md and summary.json")
     write_markdown(out_dir / "summary.md", report)

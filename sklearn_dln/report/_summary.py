@@ -59,6 +59,33 @@ def solutions_markdown(name, result):
     return "\n".join(lines)
 
 
+def claims_markdown(sections):
+    """Return the table of every claim checked by the figure sections."""
+    lines = [
+        "## Claims of the paper, checked",
+        "",
+        "| figure | claim | measured | holds |",
+        "| --- | --- | --- | --- |",
+    ]
+    for key, section in sections.items():
+        for claim in section.get("claims", []):
+            verdict = "yes" if claim["holds"] else "**no**"
+            lines.append(
+                f"| {key} | {claim['claim']} | {claim['evidence']} | {verdict} |"
+            )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def section_markdown(key, section):
+    """Return the Markdown part of one figure section."""
+    lines = [f"## Figure {key}: {section['title']}", ""]
+    for name in section.get("figures", []):
+        lines.append(f"![figure {key}]({name})")
+    lines.append("")
+    return "\n".join(lines)
+
+
 def write_markdown(path, report):
     """Write the Markdown summary of ``report`` to ``path``."""
     lines = [
@@ -80,5 +107,9 @@ def write_markdown(path, report):
         lines += [f"- {notice}" for notice in report["notices"]] + [""]
     for name, result in report["tasks"].items():
         lines.append(solutions_markdown(name, result))
+    if report.get("sections"):
+        lines.append(claims_markdown(report["sections"]))
+        for key, section in report["sections"].items():
+            lines.append(section_markdown(key, section))
     with open(path, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines))
