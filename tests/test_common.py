@@ -10,7 +10,16 @@ from sklearn_dln.utils import all_estimators
 INSTANCE_FACTORIES = {}
 
 # Class name -> {check name: reason it is expected to fail}.
-EXPECTED_FAILED_CHECKS = {}
+_CLOSED_FORM_N_ITER = (
+    "n_iter_ is 0 at the default alpha=0, where the fit is closed-form and runs "
+    "no solver iteration."
+)
+EXPECTED_FAILED_CHECKS = {
+    "MWNSRegressor": {
+        "check_non_transformer_estimators_n_iter": _CLOSED_FORM_N_ITER,
+        "check_transformer_n_iter": _CLOSED_FORM_N_ITER,
+    },
+}
 
 
 def _instances():

@@ -3,6 +3,7 @@
 from ._decomposition import TaskDecomposition, decompose_task
 from ._regions import REGIONS
 from ._solutions import GLSRegressor, LSSRegressor, MRNSRegressor, MWNSRegressor
+from ._streaming import SufficientStatistics
 
 __all__ = [
     "REGIONS",
@@ -10,6 +11,7 @@ __all__ = [
     "LSSRegressor",
     "MRNSRegressor",
     "MWNSRegressor",
+    "SufficientStatistics",
     "TaskDecomposition",
     "decompose_task",
 ]

@@ -13,8 +13,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._validation import Interval, check_sample_weight, fit_context
-from ._decomposition import decompose_task
+from ._decomposition import decompose_statistics
 from ._regions import draw_free_parameters, weights_from_free_parameters
+from ._streaming import SufficientStatistics
 
 # Relative tolerance on the training-data residual of a constructed solution.
 # Exact arithmetic gives zero; a larger value means the drawn free parameters
@@ -47,15 +48,26 @@ class _BaseLinearSolution(
     def _free_parameter_scales(self):
         return {}
 
+    def _regularize(self, task):
+        """Return the decomposition the weights are built from.
+
+        Estimators with a penalty replace the least-squares pieces of ``task``
+        by those of the regularised solution; without one it is ``task``.
+        """
+        return task
+
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit the network in closed form.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training inputs.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        X : array-like or dask array of shape (n_samples, n_features)
+            Training inputs. A dask array is reduced chunk by chunk to the
+            sufficient statistics, without loading it whole (needs the
+            optional dependency ``dask``).
+        y : array-like or dask array of shape (n_samples,) or \
+                (n_samples, n_outputs)
             Training targets.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights, as in
@@ -66,31 +78,119 @@ class _BaseLinearSolution(
         self : object
             The fitted estimator.
         """
+        if _is_dask_collection(X):
+            from ._dask import dask_statistics
+
+            statistics, y_is_1d = dask_statistics(
+                self, X, y, sample_weight, centred=self.fit_intercept, reset=True
+            )
+            self._fit_statistics(statistics, y_is_1d)
+            self.hidden_representation_ = self.transform(X)
+            return self
+
         X, Y, sample_weight, y_is_1d = self._validate_training_data(
-            X, y, sample_weight
+            X, y, sample_weight, reset=True
         )
-        task = decompose_task(
-            X, Y, sample_weight=sample_weight, fit_intercept=self.fit_intercept
+        statistics = SufficientStatistics.from_arrays(
+            X, Y, sample_weight, centred=self.fit_intercept
         )
-        n_hidden = self._resolve_n_hidden(task)
-
-        rng = check_random_state(self.random_state)
-        theta = draw_free_parameters(
-            self._region, task, n_hidden, rng, **self._free_parameter_scales()
-        )
-        W1, W2 = weights_from_free_parameters(self._region, task, theta)
-        check_construction(task, W1, W2)
-
-        self.free_parameters_ = theta
-        self._set_weights(task, W1, W2, y_is_1d)
+        self._fit_statistics(statistics, y_is_1d)
         self.hidden_representation_ = self._hidden_activity(X)
         return self
 
-    def _validate_training_data(self, X, y, sample_weight):
+    @fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Add a chunk of training data and refit the network.
+
+        The estimator keeps float64 sufficient statistics of every chunk seen
+        (see ``statistics_``); after each call it is the network that
+        :meth:`fit` gives on all chunks so far, up to roundoff, with the same
+        ``random_state``. A call after :meth:`fit` adds to the data of that
+        fit. ``hidden_representation_`` is not stored, because the earlier
+        chunks are gone; call :meth:`transform` on the training inputs
+        instead.
+
+        Parameters
+        ----------
+        X : array-like or dask array of shape (n_samples, n_features)
+            A chunk of training inputs, with the features of earlier chunks.
+        y : array-like or dask array of shape (n_samples,) or \
+                (n_samples, n_outputs)
+            Targets of the chunk, with the outputs of earlier chunks.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the rows of the chunk; at least one must
+            be positive.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+
+        Raises
+        ------
+        ValueError
+            If the chunk has a different number of features or outputs than
+            earlier chunks, or ``fit_intercept`` changed since the first chunk.
+        """
+        first_chunk = not hasattr(self, "statistics_")
+        if _is_dask_collection(X):
+            from ._dask import dask_statistics
+
+            chunk, y_is_1d = dask_statistics(
+                self,
+                X,
+                y,
+                sample_weight,
+                centred=self.fit_intercept,
+                reset=first_chunk,
+            )
+        else:
+            X, Y, sample_weight, y_is_1d = self._validate_training_data(
+                X, y, sample_weight, reset=first_chunk
+            )
+            chunk = SufficientStatistics.from_arrays(
+                X, Y, sample_weight, centred=self.fit_intercept
+            )
+
+        if first_chunk:
+            statistics = chunk
+        else:
+            if chunk.n_outputs != self.statistics_.n_outputs:
+                raise ValueError(
+                    f"y has {chunk.n_outputs} outputs, but earlier chunks had "
+                    f"{self.statistics_.n_outputs}. Pass targets with the same "
+                    f"outputs in every chunk, or call fit to start over."
+                )
+            statistics = self.statistics_.merge(chunk)
+
+        self._fit_statistics(statistics, y_is_1d)
+        self.__dict__.pop("hidden_representation_", None)
+        return self
+
+    def _fit_statistics(self, statistics, y_is_1d):
+        """Build the network from the sufficient statistics of the data."""
+        task = decompose_statistics(statistics)
+        solution_task = self._regularize(task)
+        n_hidden = self._resolve_n_hidden(solution_task)
+
+        rng = check_random_state(self.random_state)
+        theta = draw_free_parameters(
+            self._region, solution_task, n_hidden, rng, **self._free_parameter_scales()
+        )
+        W1, W2 = weights_from_free_parameters(self._region, solution_task, theta)
+        check_construction(solution_task, W1, W2)
+
+        self.statistics_ = statistics
+        self.free_parameters_ = theta
+        self._set_weights(task, W1, W2, y_is_1d)
+        self.rank_ = solution_task.rank
+
+    def _validate_training_data(self, X, y, sample_weight, *, reset):
         X, y = validate_data(
             self,
             X,
             y,
+            reset=reset,
             multi_output=True,
             y_numeric=True,
             dtype=[np.float64, np.float32],
@@ -109,8 +209,9 @@ class _BaseLinearSolution(
         if n_hidden < task.rank:
             raise ValueError(
                 f"n_hidden={n_hidden} is smaller than the rank of the task, "
-                f"{task.rank}: no network this narrow reaches a global minimum. "
-                f"Set n_hidden to at least {task.rank}, or to None."
+                f"{task.rank} (the rank of the fitted end-to-end map): no network "
+                f"this narrow reaches the minimum of the loss. Set n_hidden to at "
+                f"least {task.rank}, or to None."
             )
         return n_hidden
 
@@ -123,7 +224,6 @@ class _BaseLinearSolution(
         self.decomposition_ = task
         self.n_hidden_ = W1.shape[0]
         self.n_outputs_ = W2.shape[0]
-        self.rank_ = task.rank
         self.coefs_ = [W1.T.copy(), W2.T.copy()]
         self.intercepts_ = [b1, b2]
         intercept = b2 - coef @ task.x_mean
@@ -139,14 +239,19 @@ class _BaseLinearSolution(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or dask array of shape (n_samples, n_features)
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            One-dimensional when the network was fitted on a 1-D target.
+            One-dimensional when the network was fitted on a 1-D target. For a
+            dask array ``X``, a lazy dask array with the row chunks of X.
         """
         check_is_fitted(self)
+        if _is_dask_collection(X):
+            from ._dask import apply_affine_map
+
+            return apply_affine_map(self, X, self.coef_.T, self.intercept_)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         return X @ self.coef_.T + self.intercept_
 
@@ -155,13 +260,18 @@ class _BaseLinearSolution(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or dask array of shape (n_samples, n_features)
 
         Returns
         -------
         H : ndarray of shape (n_samples, n_hidden_)
+            For a dask array ``X``, a lazy dask array with the row chunks of X.
         """
         check_is_fitted(self)
+        if _is_dask_collection(X):
+            from ._dask import apply_affine_map
+
+            return apply_affine_map(self, X, self.coefs_[0], self.intercepts_[0])
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         return self._hidden_activity(X)
 
@@ -186,6 +296,19 @@ class _BaseLinearSolution(
     @property
     def _n_features_out(self):
         return self.n_hidden_
+
+    def __getattr__(self, name):
+        # Only reached when normal lookup fails: explain the one fitted
+        # attribute that partial_fit cannot provide.
+        if name == "hidden_representation_" and "statistics_" in self.__dict__:
+            raise AttributeError(
+                "hidden_representation_ is not available after partial_fit, "
+                "because the estimator keeps only sufficient statistics of the "
+                "chunks. Call transform on the training inputs instead."
+            )
+        raise AttributeError(
+            f"{type(self).__name__!r} object has no attribute {name!r}"
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -213,3 +336,8 @@ def check_construction(task, W1, W2):
             f"parameters are too ill-conditioned. Lower the scale of the free "
             f"parameters or change random_state."
         )
+
+
+def _is_dask_collection(X):
+    """Return whether X is a dask collection, without importing dask."""
+    return callable(getattr(X, "__dask_graph__", None))

@@ -10,13 +10,21 @@ are in the paper's orientation (outputs x inputs), as in Braun, Grant & Saxe,
 the shape of ``LinearRegression.coef_``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.linalg import lapack, svd
+from scipy.linalg import svd
 from sklearn.utils.extmath import svd_flip
 
-__all__ = ["TaskDecomposition", "decompose_task", "decompose_factor"]
+from ._streaming import SufficientStatistics
+
+__all__ = [
+    "TaskDecomposition",
+    "decompose_factor",
+    "decompose_statistics",
+    "decompose_task",
+    "replace_fitted_outputs",
+]
 
 
 @dataclass(frozen=True)
@@ -115,40 +123,6 @@ def _numerical_rank(singular_values, n_rows, n_cols, reference):
     return int(np.count_nonzero(singular_values > tol))
 
 
-def _triangular_factor(D):
-    """Return R of the QR decomposition of ``D`` (overwritten), without Q."""
-    n_rows, n_cols = D.shape
-    _, _, work, info = lapack.dgeqrf(D[: min(n_rows, 64)], lwork=-1)
-    lwork = max(int(work[0].real), 64 * n_cols)
-    qr, _, _, info = lapack.dgeqrf(D, lwork=lwork, overwrite_a=True)
-    if info != 0:
-        raise RuntimeError(f"LAPACK dgeqrf failed with info={info}.")
-    return np.triu(qr[: min(n_rows, n_cols)])
-
-
-def _centred_weighted_block(X, Y, sample_weight, fit_intercept):
-    """Build the Fortran-ordered block ``sqrt(w) * [X - x_mean, Y - y_mean]``."""
-    keep = sample_weight > 0
-    if not np.all(keep):
-        X, Y, sample_weight = X[keep], Y[keep], sample_weight[keep]
-    weight_sum = float(np.sum(sample_weight))
-    n_features = X.shape[1]
-
-    if fit_intercept:
-        x_mean = np.average(X, axis=0, weights=sample_weight).astype(np.float64)
-        y_mean = np.average(Y, axis=0, weights=sample_weight).astype(np.float64)
-    else:
-        x_mean = np.zeros(n_features)
-        y_mean = np.zeros(Y.shape[1])
-
-    D = np.empty((X.shape[0], n_features + Y.shape[1]), order="F")
-    np.subtract(X, x_mean, out=D[:, :n_features])
-    np.subtract(Y, y_mean, out=D[:, n_features:])
-    if np.any(sample_weight != 1.0):
-        D *= np.sqrt(sample_weight)[:, np.newaxis]
-    return D, x_mean, y_mean, weight_sum
-
-
 def decompose_task(X, Y, *, sample_weight=None, fit_intercept=True):
     """Compute the data-determined pieces of a regression task.
 
@@ -167,23 +141,44 @@ def decompose_task(X, Y, *, sample_weight=None, fit_intercept=True):
     -------
     task : TaskDecomposition
     """
-    if sample_weight is None:
-        sample_weight = np.ones(X.shape[0])
-    D, x_mean, y_mean, weight_sum = _centred_weighted_block(
-        X, Y, sample_weight, fit_intercept
+    statistics = SufficientStatistics.from_arrays(
+        X, Y, sample_weight, centred=fit_intercept
     )
-    n_samples, n_features = D.shape[0], X.shape[1]
+    return decompose_statistics(statistics)
+
+
+def decompose_statistics(statistics):
+    """Compute the task pieces from the sufficient statistics of the data.
+
+    Parameters
+    ----------
+    statistics : SufficientStatistics
+        Statistics of one chunk or of several merged chunks. Centred
+        statistics give the task with an intercept, uncentred ones the task
+        without.
+
+    Returns
+    -------
+    task : TaskDecomposition
+    """
+    n_features = statistics.n_features
+    weight_sum = statistics.weight_sum
+    if statistics.centred:
+        x_mean, y_mean = statistics.x_mean, statistics.y_mean
+    else:
+        x_mean = np.zeros(n_features)
+        y_mean = np.zeros(statistics.n_outputs)
 
     # Rounding in the subtraction of a mean leaves noise of order
     # eps * sqrt(weight_sum) * ||mean||, so ranks are judged against that too.
     x_offset = np.sqrt(weight_sum) * np.linalg.norm(x_mean)
     y_offset = np.sqrt(weight_sum) * np.linalg.norm(y_mean)
 
-    R = _triangular_factor(D)
+    R = statistics.factor
     return decompose_factor(
         R[:, :n_features],
         R[:, n_features:],
-        n_samples=n_samples,
+        n_samples=statistics.n_samples,
         weight_sum=weight_sum,
         x_mean=x_mean,
         y_mean=y_mean,
@@ -245,12 +240,7 @@ def decompose_factor(
         F, _rank_tol(n_samples, n_outputs, y_reference)
     )
 
-    # M_ls = (A diag(1/s) F).T; with G = diag(1/s) F = Pg diag(S) U.T the
-    # right singular vectors of M_ls are V = A @ Pg.
-    G = F / s[:, np.newaxis] if k else F
-    Pg, S, U = _truncated_svd(G, None, n_rows=n_samples, n_cols=n_features)
-    V = A @ Pg
-    ls_map = (U * S) @ V.T
+    U, S, V, ls_map = _map_pieces(F, A, s, n_samples)
 
     return TaskDecomposition(
         n_features=n_features,
@@ -271,6 +261,56 @@ def decompose_factor(
         fit_singular_values=fit_values,
         fit_sample=fit_sample,
     )
+
+
+def replace_fitted_outputs(task, outputs):
+    """Return ``task`` with its map and fitted outputs replaced by ``outputs``.
+
+    A regularised solution fits the training data with outputs
+    ``Yhat' = C @ outputs`` that differ from the least-squares ones. In the
+    returned decomposition the ``ls_*`` fields describe the end-to-end map
+    ``M' = outputs.T @ diag(1/s) @ A.T``, which is zero on never-observed
+    inputs, and the ``fit_*`` fields are the compact SVD of ``outputs``. The
+    input pieces, means, ``sample_targets`` and ``residual_sum_squares`` stay
+    those of the data. The constructive formulas of the regions then build
+    networks with end-to-end map M'.
+
+    Parameters
+    ----------
+    task : TaskDecomposition
+    outputs : ndarray of shape (task.input_rank, task.n_outputs)
+        Fitted outputs in the sample basis C of the inputs.
+
+    Returns
+    -------
+    task : TaskDecomposition
+    """
+    A, s = task.input_basis, task.input_singular_values
+    fit_sample, fit_values, fit_left = _truncated_svd(
+        outputs, None, n_rows=task.n_samples, n_cols=task.n_outputs
+    )
+    U, S, V, ls_map = _map_pieces(outputs, A, s, task.n_samples)
+    return replace(
+        task,
+        ls_map=ls_map,
+        ls_left=U,
+        ls_singular_values=S,
+        ls_right=V,
+        fit_left=fit_left,
+        fit_singular_values=fit_values,
+        fit_sample=fit_sample,
+    )
+
+
+def _map_pieces(F, A, s, n_samples):
+    """Return the compact SVD ``(U, S, V)`` and the map ``(A diag(1/s) F).T``."""
+    # M = (A diag(1/s) F).T; with G = diag(1/s) F = Pg diag(S) U.T the
+    # right singular vectors of M are V = A @ Pg.
+    G = F / s[:, np.newaxis] if s.size else F
+    Pg, S, U = _truncated_svd(G, None, n_rows=n_samples, n_cols=A.shape[0])
+    V = A @ Pg
+    ls_map = (U * S) @ V.T
+    return U, S, V, ls_map
 
 
 def _rank_tol(n_rows, n_cols, reference):
