@@ -84,6 +84,11 @@ class _BaseLinearSolution(
             statistics, y_is_1d = dask_statistics(
                 self, X, y, sample_weight, centred=self.fit_intercept, reset=True
             )
+            if statistics is None:
+                raise ValueError(
+                    "Every sample weight is zero: at least one sample needs a "
+                    "positive weight."
+                )
             self._fit_statistics(statistics, y_is_1d)
             self.hidden_representation_ = self.transform(X)
             return self
@@ -118,8 +123,9 @@ class _BaseLinearSolution(
                 (n_samples, n_outputs)
             Targets of the chunk, with the outputs of earlier chunks.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights of the rows of the chunk; at least one must
-            be positive.
+            Non-negative weights of the rows of the chunk. A chunk whose
+            weights are all zero changes nothing, except as the first chunk,
+            where it raises ``ValueError``.
 
         Returns
         -------
@@ -146,12 +152,21 @@ class _BaseLinearSolution(
             )
         else:
             X, Y, sample_weight, y_is_1d = self._validate_training_data(
-                X, y, sample_weight, reset=first_chunk
+                X, y, sample_weight, reset=first_chunk, allow_all_zero=True
             )
-            chunk = SufficientStatistics.from_arrays(
-                X, Y, sample_weight, centred=self.fit_intercept
-            )
+            chunk = None
+            if np.any(sample_weight > 0):
+                chunk = SufficientStatistics.from_arrays(
+                    X, Y, sample_weight, centred=self.fit_intercept
+                )
 
+        if chunk is None:
+            if first_chunk:
+                raise ValueError(
+                    "Every sample weight of the first chunk is zero: at least "
+                    "one sample needs a positive weight."
+                )
+            return self
         if first_chunk:
             statistics = chunk
         else:
@@ -185,7 +200,9 @@ class _BaseLinearSolution(
         self._set_weights(task, W1, W2, y_is_1d)
         self.rank_ = solution_task.rank
 
-    def _validate_training_data(self, X, y, sample_weight, *, reset):
+    def _validate_training_data(
+        self, X, y, sample_weight, *, reset, allow_all_zero=False
+    ):
         X, y = validate_data(
             self,
             X,
@@ -199,7 +216,9 @@ class _BaseLinearSolution(
         y_is_1d = y.ndim == 1
         Y = y.reshape(-1, 1) if y_is_1d else y
         Y = Y.astype(np.float64, copy=False)
-        sample_weight = check_sample_weight(sample_weight, X)
+        sample_weight = check_sample_weight(
+            sample_weight, X, allow_all_zero=allow_all_zero
+        )
         return X, Y, sample_weight, y_is_1d
 
     def _resolve_n_hidden(self, task):

@@ -45,7 +45,8 @@ def dask_statistics(estimator, X, y, sample_weight, *, centred, reset):
 
     Returns
     -------
-    statistics : SufficientStatistics
+    statistics : SufficientStatistics or None
+        None when every sample weight is zero.
     y_is_1d : bool
 
     Raises
@@ -106,11 +107,6 @@ def dask_statistics(estimator, X, y, sample_weight, *, centred, reset):
             pairs.append(level[-1])
         level = pairs
     (statistics,) = dask.compute(level[0])
-    if statistics is None:
-        raise ValueError(
-            "Every sample weight is zero: at least one sample needs a positive "
-            "weight."
-        )
     return statistics, y_is_1d
 
 

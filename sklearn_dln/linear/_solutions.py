@@ -288,9 +288,9 @@ class LSSRegressor(_ScaledFreeParameters):
 {alpha_loss}
     Here :math:`\\Omega = \\lVert W_2 W_1 \\rVert_F^2`, so the end-to-end map
     is the ridge map :math:`M_\\alpha = Y^\\top X (X^\\top X + P \\alpha
-    I)^{-1}`, of the same rank r as M in exact arithmetic, and the weights are any factorisation
-    of it: the constructive form above with :math:`U S V^\\top` the compact
-    SVD of :math:`M_\\alpha`. The free parameters have the same shapes as
+    I)^{-1}`, of the same rank r as M in exact arithmetic. The weights are
+    any factorisation of it: the constructive form above with
+    :math:`U S V^\\top` the compact SVD of :math:`M_\\alpha`. The free parameters have the same shapes as
     with ``alpha=0``, so the same ``random_state`` draws the same values.
 
     References
