@@ -7,6 +7,7 @@ comparing the hidden representations of such networks.
 """
 
 from .linear import GLSRegressor, LSSRegressor, MRNSRegressor, MWNSRegressor
+from .relu import ReLUMLPClassifier, ReLUMLPRegressor, apply_relu_move, hidden_activity
 
 __version__ = "0.1.0"
 
@@ -15,5 +16,9 @@ __all__ = [
     "LSSRegressor",
     "MRNSRegressor",
     "MWNSRegressor",
+    "ReLUMLPClassifier",
+    "ReLUMLPRegressor",
+    "apply_relu_move",
+    "hidden_activity",
     "__version__",
 ]
