@@ -6,6 +6,18 @@ gives scikit-learn estimators, transformers and analysis functions for
 comparing the hidden representations of such networks.
 """
 
+from .analysis import (
+    compute_rdm,
+    compute_rsm,
+    compute_task_rsm,
+    diagnose_solution,
+    expected_loss_input_noise,
+    expected_loss_parameter_noise,
+    linear_predictivity,
+    minimize_secondary_error,
+    rsa,
+    task_specificity,
+)
 from .linear import GLSRegressor, LSSRegressor, MRNSRegressor, MWNSRegressor
 from .relu import ReLUMLPClassifier, ReLUMLPRegressor, apply_relu_move, hidden_activity
 
@@ -21,4 +33,14 @@ __all__ = [
     "apply_relu_move",
     "hidden_activity",
     "__version__",
+    "compute_rdm",
+    "compute_rsm",
+    "compute_task_rsm",
+    "diagnose_solution",
+    "expected_loss_input_noise",
+    "expected_loss_parameter_noise",
+    "linear_predictivity",
+    "minimize_secondary_error",
+    "rsa",
+    "task_specificity",
 ]

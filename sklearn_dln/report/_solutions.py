@@ -3,9 +3,9 @@
 import time
 
 import numpy as np
-from scipy.stats import pearsonr
 from sklearn.metrics import mean_squared_error
 
+from ..analysis import rsa
 from ..linear import GLSRegressor, LSSRegressor, MRNSRegressor, MWNSRegressor
 
 SOLUTION_TYPES = {
@@ -19,13 +19,17 @@ SOLUTION_TYPES = {
 def compare_rsms(rsm_a, rsm_b):
     """Return the Pearson r between the strict upper triangles of two RSMs.
 
-    Returns None when either triangle is constant, where r is undefined.
+    Returns None when either triangle is constant (to a relative 1e-12),
+    where r is undefined.
     """
-    rows, cols = np.triu_indices(rsm_a.shape[0], k=1)
-    a, b = rsm_a[rows, cols], rsm_b[rows, cols]
-    if np.ptp(a) == 0 or np.ptp(b) == 0:
+    if _is_constant_triangle(rsm_a) or _is_constant_triangle(rsm_b):
         return None
-    return float(pearsonr(a, b).statistic)
+    return rsa(rsm_a, rsm_b, rdm_metric="precomputed", compare="pearson")
+
+
+def _is_constant_triangle(rsm):
+    triangle = rsm[np.triu_indices(rsm.shape[0], k=1)]
+    return np.ptp(triangle) <= 1e-12 * np.max(np.abs(triangle))
 
 
 def _fit_timed(cls, task, n_hidden, random_state):
