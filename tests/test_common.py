@@ -2,12 +2,24 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from sklearn_dln.relu import ReLUMLPClassifier, ReLUMLPRegressor
 from sklearn_dln.utils import all_estimators
 
 # Estimators whose constructor needs arguments: class name -> function that
 # returns the instances to check. Every other estimator is checked with its
 # default parameters.
-INSTANCE_FACTORIES = {}
+INSTANCE_FACTORIES = {
+    # max_iter=100 as scikit-learn uses for its own MLPs in these checks; the
+    # second instance covers a deeper network, layer="all" and lbfgs.
+    "ReLUMLPClassifier": lambda: [
+        ReLUMLPClassifier(max_iter=100),
+        ReLUMLPClassifier((16, 8), layer="all", max_iter=100),
+    ],
+    "ReLUMLPRegressor": lambda: [
+        ReLUMLPRegressor(max_iter=100),
+        ReLUMLPRegressor((16, 8), layer=0, solver="lbfgs", max_iter=100),
+    ],
+}
 
 # Class name -> {check name: reason it is expected to fail}.
 _CLOSED_FORM_N_ITER = (
