@@ -166,7 +166,9 @@ def _chunk_statistics(X, Y, sample_weight, centred):
             raise ValueError("sample_weight contains negative values.")
         if not np.any(sample_weight > 0):
             return None
-    return SufficientStatistics.from_arrays(X, Y, sample_weight, centred=centred)
+    return SufficientStatistics.from_arrays(
+        X, Y, sample_weight, centred=centred, single_thread=True
+    )
 
 
 def _merge_statistics(left, right):

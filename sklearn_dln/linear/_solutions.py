@@ -290,8 +290,9 @@ class LSSRegressor(_ScaledFreeParameters):
     is the ridge map :math:`M_\\alpha = Y^\\top X (X^\\top X + P \\alpha
     I)^{-1}`, of the same rank r as M in exact arithmetic. The weights are
     any factorisation of it: the constructive form above with
-    :math:`U S V^\\top` the compact SVD of :math:`M_\\alpha`. The free parameters have the same shapes as
-    with ``alpha=0``, so the same ``random_state`` draws the same values.
+    :math:`U S V^\\top` the compact SVD of :math:`M_\\alpha`. The free
+    parameters have the same shapes as with ``alpha=0``, so the same
+    ``random_state`` draws the same values.
 
     References
     ----------{references}
