@@ -265,6 +265,8 @@ def diagnose_solution(model, X, y, *, tol=1e-6):
     """
     weights = network_weights(model)
     X, Y = check_network_data(weights, X, y)
+    # NOTE: there is no sample_weight parameter, so a network fitted with
+    # sample weights is tested against the unweighted task and generally fails.
     task = _decompose(X, Y, weights.fit_intercept)
     W1, W2 = weights.W1, weights.W2
     Xc = X - task.x_mean

@@ -1,9 +1,10 @@
 """Weights of a two-layer linear network, read from an estimator or a weight pair.
 
-The analysis functions take a ``model`` that is either a fitted estimator with
-``coefs_ = [W1.T, W2.T]`` and ``intercepts_ = [b1, b2]`` (the estimators of
-this library, or :class:`~sklearn.neural_network.MLPRegressor` with
-``activation="identity"`` and one hidden layer) or a pair ``(W1, W2)`` with
+The analysis functions take a ``model`` of one of two kinds. The first is a
+fitted estimator with ``coefs_ = [W1.T, W2.T]`` and ``intercepts_ = [b1, b2]``:
+the estimators of this library, or :class:`~sklearn.neural_network.MLPRegressor`
+with ``activation="identity"`` and one hidden layer. The second is a pair
+``(W1, W2)`` with
 W1 of shape (n_hidden, n_features) and W2 of shape (n_outputs, n_hidden), the
 orientation of Braun, Grant & Saxe (ICML 2025), which is a network without
 biases.
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.utils import check_array
+from sklearn.utils.validation import check_is_fitted
 
 __all__ = [
     "LinearNetwork",
@@ -75,24 +77,9 @@ def network_weights(model):
         W2 = check_array(model[1], dtype=np.float64, input_name="W2")
         b1, b2 = np.zeros(W1.shape[0]), np.zeros(W2.shape[0])
         fit_intercept = False
-    elif hasattr(model, "coefs_") and hasattr(model, "intercepts_"):
-        _reject_nonlinear(model)
-        if len(model.coefs_) != 2:
-            raise ValueError(
-                f"model has {len(model.coefs_)} weight matrices; only two-layer "
-                f"networks (one hidden layer) are supported."
-            )
-        W1 = check_array(model.coefs_[0], dtype=np.float64, input_name="coefs_[0]").T
-        W2 = check_array(model.coefs_[1], dtype=np.float64, input_name="coefs_[1]").T
-        b1 = np.asarray(model.intercepts_[0], dtype=np.float64).reshape(-1)
-        b2 = np.asarray(model.intercepts_[1], dtype=np.float64).reshape(-1)
-        fit_intercept = bool(getattr(model, "fit_intercept", True))
     else:
-        raise TypeError(
-            f"model must be a fitted estimator with coefs_ and intercepts_ (for "
-            f"instance an MRNSRegressor) or a pair (W1, W2) of arrays; got "
-            f"{type(model).__name__}. Fit the estimator first."
-        )
+        W1, W2, b1, b2 = _estimator_weights(model)
+        fit_intercept = bool(getattr(model, "fit_intercept", True))
 
     if W2.shape[1] != W1.shape[0]:
         raise ValueError(
@@ -106,6 +93,30 @@ def network_weights(model):
             f"network has {W1.shape[0]} hidden units and {W2.shape[0]} outputs."
         )
     return _Weights(W1=W1, W2=W2, b1=b1, b2=b2, fit_intercept=fit_intercept)
+
+
+def _estimator_weights(model):
+    """Return ``W1, W2, b1, b2`` of a fitted one-hidden-layer linear estimator."""
+    if hasattr(model, "fit") and not hasattr(model, "coefs_"):
+        # Raises NotFittedError for an estimator that has not been fitted.
+        check_is_fitted(model)
+    if not (hasattr(model, "coefs_") and hasattr(model, "intercepts_")):
+        raise TypeError(
+            f"model must be a fitted estimator with coefs_ and intercepts_ (for "
+            f"instance an MRNSRegressor) or a pair (W1, W2) of arrays; got "
+            f"{type(model).__name__}, which has no coefs_."
+        )
+    _reject_nonlinear(model)
+    if len(model.coefs_) != 2:
+        raise ValueError(
+            f"model has {len(model.coefs_)} weight matrices; only two-layer "
+            f"networks (one hidden layer) are supported."
+        )
+    W1 = check_array(model.coefs_[0], dtype=np.float64, input_name="coefs_[0]").T
+    W2 = check_array(model.coefs_[1], dtype=np.float64, input_name="coefs_[1]").T
+    b1 = np.asarray(model.intercepts_[0], dtype=np.float64).reshape(-1)
+    b2 = np.asarray(model.intercepts_[1], dtype=np.float64).reshape(-1)
+    return W1, W2, b1, b2
 
 
 def _reject_nonlinear(model):

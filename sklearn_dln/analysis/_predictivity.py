@@ -101,11 +101,11 @@ default="uniform_average"
     R^2; :func:`~sklearn.metrics.r2_score` then counts it as 1 if it is
     predicted exactly and 0 otherwise.
 
-    Predictivity is asymmetric. Braun, Grant & Saxe (2025) show that it
-    depends mostly on the type of solution: representations of task-agnostic
+    Predictivity is asymmetric, and Braun, Grant & Saxe (2025) show that it
+    depends mostly on the type of solution. Representations of task-agnostic
     solutions (general and least-squares) predict those of task-specific ones
-    (MRNS, MWNS) well, but not the reverse, even for networks that compute
-    the same function.
+    (MRNS, MWNS) well, but not the reverse. This holds even for networks that
+    compute the same function.
 
     Examples
     --------
@@ -116,6 +116,9 @@ default="uniform_average"
     >>> target = source @ rng.normal(size=(5, 3))
     >>> round(linear_predictivity(source, target, alpha=1e-6), 4)
     1.0
+
+    For predictivity between the four solution types of one task, see
+    :ref:`sphx_glr_auto_examples_plot_rsa_and_predictivity.py`.
     """
     source = check_array(source, dtype=np.float64, input_name="source")
     target = check_array(target, dtype=np.float64, ensure_2d=False, input_name="target")

@@ -208,8 +208,8 @@ def compute_rdm(H, *, metric="correlation", metric_params=None, condensed=False)
     :func:`rsa` with ``rdm_metric="precomputed"``.
 
     Euclidean and cosine distances do not change when the units are rotated
-    (``H -> H Q`` with Q orthogonal); correlation distance does, because it
-    centres each pattern across units. Hidden units of a linear network are
+    (``H -> H Q`` with Q orthogonal). Correlation distance does change,
+    because it centres each pattern across units. Hidden units of a linear network are
     defined only up to such a rotation, so only rotation-invariant metrics
     give an RDM that is unique for the MRNS and MWNS of a task.
 
@@ -394,6 +394,8 @@ def _compare_vectors(a, b, compare):
         ranks_a, ranks_b = _tied_ranks(a), _tied_ranks(b)
     if compare == "spearman":
         return float(pearsonr(ranks_a, ranks_b).statistic)
+    # NOTE: scipy offers tau-b and tau-c only, so the tau-a that Nili et al.
+    # (2014) recommend for model RDMs with many ties is not available.
     return float(kendalltau(ranks_a, ranks_b).statistic)
 
 
@@ -450,11 +452,11 @@ def rsa(A, B, *, rdm_metric="correlation", compare="spearman", metric_params=Non
     Raises
     ------
     ValueError
-        If the inputs describe different numbers of stimuli; if a pattern is
-        constant (correlation distance) or zero (cosine distance); if
+        If the inputs describe different numbers of stimuli, or if a pattern
+        is constant (correlation distance) or zero (cosine distance). Also if
         precomputed RDMs have NaN entries in different positions or are not
-        symmetric; if all dissimilarities of one input are equal, so that a
-        correlation is undefined.
+        symmetric, and if all dissimilarities of one input are equal, so
+        that a correlation is undefined.
 
     See Also
     --------
@@ -512,6 +514,9 @@ def rsa(A, B, *, rdm_metric="correlation", compare="spearman", metric_params=Non
     >>> Q, _ = np.linalg.qr(rng.normal(size=(4, 4)))
     >>> round(rsa(H, H @ Q, rdm_metric="euclidean", compare="pearson"), 6)
     1.0
+
+    For RSA between the four solution types of one task, see
+    :ref:`sphx_glr_auto_examples_plot_rsa_and_predictivity.py`.
     """
     if rdm_metric == "precomputed":
         a, n_a = _check_precomputed(A, "A")

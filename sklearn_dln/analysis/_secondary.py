@@ -76,6 +76,13 @@ class SecondaryErrorSolution:
         return self.coef + G @ self.free_directions.T
 
 
+def _complement_basis(basis, n_features):
+    """Return an orthonormal basis of the complement of the columns of ``basis``."""
+    if basis.shape[1] == 0:
+        return np.eye(n_features)
+    return null_space(basis.T)
+
+
 def _balanced_network(coef, x_mean, y_mean, n_hidden, rng, fit_intercept):
     """Factor ``coef`` as ``W2 W1`` with ``W1 W1.T = W2.T W2`` (minimum weight norm)."""
     U, S, Vt = svd(coef, full_matrices=False)
@@ -222,24 +229,22 @@ def minimize_secondary_error(
     Xs_c = Xs - task.x_mean
     Ys_c = Ys - task.y_mean
 
-    # Secondary residual of the least-squares map, and the part of the
-    # secondary inputs on never-observed directions, X_s P_u.
+    # Secondary residual of the least-squares map, and the secondary inputs in
+    # an orthonormal basis N of the never-observed directions, X_s N. Working
+    # in that basis, rather than subtracting the observed part from X_s,
+    # leaves no roundoff on directions the primary data did observe.
     residual = Ys_c - Xs_c @ M.T
-    unobserved = task.project_unobserved(Xs_c)
-    u, s, vt = svd(unobserved, full_matrices=False)
+    unobserved_basis = _complement_basis(task.input_basis, X.shape[1])
+    u, s, vt = svd(Xs_c @ unobserved_basis, full_matrices=True)
     scale = np.linalg.norm(Xs_c, ord=2) if Xs_c.size else 0.0
     tol = max(Xs.shape) * np.finfo(np.float64).eps * scale
     q = int(np.count_nonzero(s > tol))
 
-    # Z P_u = residual.T (X_s P_u)^+.T, from the SVD of X_s P_u.
-    correction = ((u[:, :q].T @ residual) / s[:q, np.newaxis]).T @ vt[:q]
+    # Z P_u = residual.T (X_s P_u)^+.T, from the SVD X_s N = u s vt.
+    reached = unobserved_basis @ vt[:q].T
+    correction = ((u[:, :q].T @ residual) / s[:q, np.newaxis]).T @ reached.T
     coef = M + correction
-
-    reached = np.hstack([task.input_basis, vt[:q].T])
-    if reached.shape[1]:
-        free_directions = null_space(reached.T)
-    else:
-        free_directions = np.eye(X.shape[1])
+    free_directions = unobserved_basis @ vt[q:].T
 
     primary_loss = np.sum((Y - task.y_mean - (X - task.x_mean) @ coef.T) ** 2)
     secondary_loss = np.sum((Ys_c - Xs_c @ coef.T) ** 2)

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from sklearn.exceptions import NotFittedError
 from hypothesis import strategies as st
 
 from sklearn_dln import GLSRegressor, LSSRegressor, MRNSRegressor, MWNSRegressor
@@ -204,12 +205,22 @@ def test_noise_rejects_incompatible_pair():
         expected_loss_input_noise(W, np.ones((6, 4)), np.ones((6, 2)), sigma=0.1)
 
 
-def test_noise_rejects_unfitted_or_foreign_model():
-    """An object without coefs_ raises a TypeError naming what to pass."""
-    with pytest.raises(TypeError, match="Fit the estimator first"):
+def test_noise_rejects_unfitted_estimator():
+    """An estimator that was never fitted raises NotFittedError."""
+    with pytest.raises(NotFittedError, match="MRNSRegressor instance is not fitted"):
         expected_loss_input_noise(
             MRNSRegressor(), np.ones((3, 2)), np.ones(3), sigma=1.0
         )
+
+
+def test_noise_rejects_foreign_model():
+    """A fitted estimator without coefs_ raises a TypeError naming the options."""
+    from sklearn.linear_model import LinearRegression
+
+    X, y = np.arange(6.0).reshape(3, 2), np.arange(3.0)
+    model = LinearRegression().fit(X, y)
+    with pytest.raises(TypeError, match="LinearRegression, which has no coefs_"):
+        expected_loss_input_noise(model, X, y, sigma=1.0)
 
 
 def test_noise_rejects_negative_sigma():

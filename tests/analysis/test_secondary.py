@@ -138,3 +138,20 @@ def test_secondary_rejects_narrow_network():
     X, Y = rng.normal(size=(10, 4)), rng.normal(size=(10, 3))
     with pytest.raises(ValueError, match="smaller than the rank .* 3"):
         minimize_secondary_error(X, Y, X, Y, n_hidden=2)
+
+
+def test_secondary_full_rank_primary_is_least_squares():
+    """Primary inputs that observe every direction leave only the LSS map.
+
+    Subtracting the observed part of the secondary inputs once left roundoff,
+    which the pseudo-inverse turned into a map about 1e14 times too large.
+    The minimiser must be the least-squares map itself.
+    """
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(4, 2)) + rng.normal(size=2)
+    Y = rng.normal(size=(4, 3))
+    Xs, Ys = rng.normal(size=(2, 2)), rng.normal(size=(2, 3))
+    solution = minimize_secondary_error(X, Y, Xs, Ys, fit_intercept=False)
+    expected = lstsq(X, Y)[0].T
+    np.testing.assert_allclose(solution.coef, expected, rtol=1e-10)
+    assert solution.free_directions.shape == (2, 0)
