@@ -20,14 +20,17 @@ from .analysis import (
 )
 from .linear import GLSRegressor, LSSRegressor, MRNSRegressor, MWNSRegressor
 from .relu import ReLUMLPClassifier, ReLUMLPRegressor, apply_relu_move, hidden_activity
+from .transformers import FunctionPreservingReshaper, ManifoldWalker
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "FunctionPreservingReshaper",
     "GLSRegressor",
     "LSSRegressor",
     "MRNSRegressor",
     "MWNSRegressor",
+    "ManifoldWalker",
     "ReLUMLPClassifier",
     "ReLUMLPRegressor",
     "apply_relu_move",

@@ -2,7 +2,9 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from sklearn_dln import GLSRegressor, MRNSRegressor
 from sklearn_dln.relu import ReLUMLPClassifier, ReLUMLPRegressor
+from sklearn_dln.transformers import FunctionPreservingReshaper, ManifoldWalker
 from sklearn_dln.utils import all_estimators
 
 # Estimators whose constructor needs arguments: class name -> function that
@@ -14,6 +16,21 @@ INSTANCE_FACTORIES = {
     "ReLUMLPClassifier": lambda: [
         ReLUMLPClassifier(max_iter=100),
         ReLUMLPClassifier((16, 8), layer="all", max_iter=100),
+    ],
+    # Meta-estimators need an inner network; seeded so that refits agree.
+    "FunctionPreservingReshaper": lambda: [
+        FunctionPreservingReshaper(
+            GLSRegressor(random_state=0), method="orthogonal", random_state=0
+        ),
+        FunctionPreservingReshaper(
+            MRNSRegressor(random_state=0), method="readout_null", random_state=0
+        ),
+    ],
+    "ManifoldWalker": lambda: [
+        ManifoldWalker(MRNSRegressor(random_state=0), n_steps=3, random_state=0),
+        ManifoldWalker(
+            GLSRegressor(random_state=0), n_steps=3, record="weights", random_state=0
+        ),
     ],
     "ReLUMLPRegressor": lambda: [
         ReLUMLPRegressor(max_iter=100),

@@ -6,6 +6,7 @@ from ._diagnosis import (
     diagnose_solution,
     task_specificity,
 )
+from ._drift import decoder_drift
 from ._network import LinearNetwork
 from ._noise import expected_loss_input_noise, expected_loss_parameter_noise
 from ._predictivity import linear_predictivity
@@ -19,6 +20,7 @@ __all__ = [
     "compute_rdm",
     "compute_rsm",
     "compute_task_rsm",
+    "decoder_drift",
     "diagnose_solution",
     "expected_loss_input_noise",
     "expected_loss_parameter_noise",

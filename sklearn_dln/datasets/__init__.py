@@ -2,5 +2,6 @@
 
 from ._digits import load_digits_regression
 from ._hierarchy import make_semantic_hierarchy
+from ._pictures import load_elephant
 
-__all__ = ["load_digits_regression", "make_semantic_hierarchy"]
+__all__ = ["load_digits_regression", "load_elephant", "make_semantic_hierarchy"]

@@ -76,8 +76,9 @@ def fitted_inner(estimator, prefit, X, y, sample_weight):
         return estimator
     if y is None:
         raise ValueError(
-            f"y is required to fit the inner {type(estimator).__name__}; pass "
-            f"the targets, or pass a fitted estimator."
+            f"Fitting the inner {type(estimator).__name__} requires y to be "
+            f"passed, but the target y is None. Pass the targets, or pass a "
+            f"fitted estimator."
         )
     fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
     return clone(estimator).fit(X, y, **fit_params)

@@ -209,5 +209,5 @@ def test_walker_rejects_regularised_estimator(task):
 def test_walker_requires_y_without_prefit(task):
     """Fitting the inner estimator needs y."""
     X, _ = task
-    with pytest.raises(ValueError, match="y is required"):
+    with pytest.raises(ValueError, match="requires y to be passed"):
         ManifoldWalker(GLSRegressor()).fit(X)
