@@ -10,11 +10,13 @@ from ._drift import decoder_drift
 from ._network import LinearNetwork
 from ._noise import expected_loss_input_noise, expected_loss_parameter_noise
 from ._predictivity import linear_predictivity
+from ._relu_robustness import ROBUSTNESS_VARIANTS, measure_relu_robustness
 from ._rsa import compute_rdm, compute_rsm, rsa
 from ._secondary import SecondaryErrorSolution, minimize_secondary_error
 
 __all__ = [
     "LinearNetwork",
+    "ROBUSTNESS_VARIANTS",
     "SecondaryErrorSolution",
     "SolutionDiagnosis",
     "compute_rdm",
@@ -25,6 +27,7 @@ __all__ = [
     "expected_loss_input_noise",
     "expected_loss_parameter_noise",
     "linear_predictivity",
+    "measure_relu_robustness",
     "minimize_secondary_error",
     "rsa",
     "task_specificity",

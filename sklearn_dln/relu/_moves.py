@@ -17,6 +17,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils import check_random_state
 
 from ..utils._validation import Interval, StrOptions, validate_params
+from ._blas import blas_threads_for
 from ._edits import (
     append_units,
     check_positively_homogeneous,
@@ -162,9 +163,10 @@ def input_null_basis(X):
     # Right singular vectors spanning all of R^n_features: the economy SVD
     # has them when n_samples >= n_features, the full one otherwise (whose
     # left factor is then only n_samples x n_samples).
-    _, s, Vt = scipy.linalg.svd(
-        X, full_matrices=n_samples < n_features, check_finite=False
-    )
+    with blas_threads_for(X.shape):
+        _, s, Vt = scipy.linalg.svd(
+            X, full_matrices=n_samples < n_features, check_finite=False
+        )
     tolerance = max(X.shape) * np.finfo(np.float64).eps * (s[0] if s.size else 0.0)
     rank = int(np.count_nonzero(s > tolerance))
     return Vt[rank:].T, rank

@@ -15,6 +15,7 @@ import scipy.sparse
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
 
+from ._blas import blas_threads_for
 from ._edits import (
     append_units,
     check_positively_homogeneous,
@@ -87,9 +88,10 @@ def _fit_activity_units(activation, A_prev, T):
     design = np.hstack([A_prev, np.ones((A_prev.shape[0], 1), dtype=A_prev.dtype)])
     # gelsy (complete orthogonal factorisation) handles rank-deficient inputs,
     # such as pixels that are zero in every image, and is faster than gelsd.
-    solution, *_ = scipy.linalg.lstsq(
-        design, T, lapack_driver="gelsy", check_finite=False
-    )
+    with blas_threads_for(design.shape):
+        solution, *_ = scipy.linalg.lstsq(
+            design, T, lapack_driver="gelsy", check_finite=False
+        )
     achieved = activation(design @ solution)
     target_norm = np.linalg.norm(T)
     error = np.linalg.norm(achieved - T)

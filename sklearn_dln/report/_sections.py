@@ -48,10 +48,11 @@ def available_sections():
 
     Keys are the paper's figure numbers as strings, in report order.
     """
-    from . import _figure1, _figure3, _figure4
+    from . import _figure1, _figure3, _figure4, _figure5
 
     sections = {}
     sections["1"] = (_figure1.TITLE, _figure1.run)
     sections["3"] = (_figure3.TITLE, _figure3.run)
     sections["4"] = (_figure4.TITLE, _figure4.run)
+    sections["5"] = (_figure5.TITLE, _figure5.run)
     return sections
