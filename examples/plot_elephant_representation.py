@@ -100,7 +100,7 @@ plt.show()
 # The three networks give identical outputs on every input, yet the GLS
 # representation is a picture unrelated to the task, while the MRNS RSM
 # shows the block structure of the hierarchy. Representational similarity
-# therefore says where a network sits on its solution manifold, not which
+# therefore reflects where a network sits on its solution manifold, not which
 # function it computes. The picture is held exactly only because the task
 # has as many independent inputs as items and the network as many hidden
 # units; with fewer, the reshaper holds the closest reachable part of the

@@ -77,6 +77,6 @@ print(f"relative change of W1 from first to last step: {weight_change:.2f}")
 # map stay fixed to rounding error, because every step is built in closed
 # form rather than re-found by gradient descent. For the MRNS the walk only
 # rotates the hidden units, so the RSM of the hidden activity is constant
-# too; a walk on the general or least-squares solutions would change it. The
+# too. A walk on the general or least-squares solutions would change it. The
 # walk is a model of drift on the manifold, not of learning dynamics: its
 # step size and noise are free choices.

@@ -7,8 +7,8 @@ from ..transformers import ManifoldWalker
 
 TITLE = "weights and hidden activity drift along an MRNS walk while outputs stay fixed"
 
-# Shape of the network and task of the paper's Figure 1: 8 inputs, 4 hidden
-# units, 3 outputs and 3 training samples.
+# Shape of the network and task of Figure 1 of Braun, Grant & Saxe (ICML
+# 2025): 8 inputs, 4 hidden units, 3 outputs and 3 training samples.
 N_FEATURES, N_HIDDEN, N_OUTPUTS, N_SAMPLES = 8, 4, 3, 3
 
 # Relative change below which a quantity counts as constant along the walk,
@@ -41,7 +41,7 @@ def compute_walk(random_state, n_steps):
     outputs = hidden @ W2T
     loss = 0.5 * np.mean(np.sum((outputs - Y) ** 2, axis=2), axis=1)
     # The least-squares fit of 3 samples is exact, so the loss is zero up to
-    # roundoff; its change is measured against the loss of zero outputs.
+    # roundoff. Its change is measured against the loss of zero outputs.
     null_loss = 0.5 * np.mean(np.sum(Y**2, axis=1))
     return {
         "loss_change": float(np.max(np.abs(loss - loss[0])) / null_loss),

@@ -85,7 +85,11 @@ def fitted_inner(estimator, prefit, X, y, sample_weight):
 
 
 def linear_network(estimator):
-    """Return the weights of a fitted linear solution in the paper's orientation."""
+    """Return the weights of a fitted linear solution.
+
+    W1 has shape (n_hidden, n_features) and W2 (n_outputs, n_hidden), the
+    orientation of the moves in :mod:`sklearn_dln.linear._moves`.
+    """
     return TwoLayerWeights(
         W1=estimator.coefs_[0].T,
         W2=estimator.coefs_[1].T,

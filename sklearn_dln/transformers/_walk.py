@@ -14,7 +14,6 @@ import numbers
 from functools import lru_cache
 
 import numpy as np
-from scipy.signal import lfilter
 from sklearn.utils import check_random_state
 
 from ..linear._regions import (
@@ -32,8 +31,8 @@ _MAX_BLOCK_STEPS = 256
 _THREADED_NOISE_VALUES = 2**17
 
 # Relative tolerance on the fitted outputs of a walked general or
-# least-squares solution; the construction is exact, so a larger value means
-# the walked T became ill-conditioned.
+# least-squares solution. The construction is exact, so a larger value means
+# that the walked T became ill-conditioned.
 _WALK_RTOL = 1e-8
 
 # Below this width the batched matrices are small and BLAS threads cost more
@@ -112,23 +111,20 @@ def ornstein_uhlenbeck(previous, noise, decay, gains):
     """Return ``theta_1 .. theta_L`` of ``theta_t = decay theta_(t-1) + gains xi_t``.
 
     ``previous`` (n_values,) is theta_0, ``noise`` (L, n_values) holds the
-    xi_t and ``gains`` (n_values,) the per-value noise multipliers. Uses the
-    closed form ``theta_t = decay^t (theta_0 + gains sum_(j<=t) decay^-j xi_j)``
-    (one cumulative sum, in place on ``noise``) while ``decay^-L`` stays below
-    100, so the weights lose no precision; a recursive filter otherwise.
+    xi_t and is overwritten with the result, and ``gains`` (n_values,) are the
+    per-value noise multipliers. A loop over the L steps with in-place row
+    updates touches each value twice; on this workload it measured faster
+    than a cumulative-sum closed form or ``scipy.signal.lfilter``, which
+    filters every value as a separate series.
     """
-    n_steps = noise.shape[0]
-    exponents = np.arange(1, n_steps + 1)
-    if decay > 0 and decay ** -float(n_steps) <= 100.0:
-        noise *= (decay**-exponents)[:, np.newaxis]
-        np.cumsum(noise, axis=0, out=noise)
-        noise *= gains
-        noise += previous
-        noise *= (decay**exponents)[:, np.newaxis]
-        return noise
-    return lfilter(
-        [1.0], [1.0, -decay], noise * gains, axis=0, zi=(decay * previous)[np.newaxis]
-    )[0]
+    noise *= gains
+    scratch = np.empty_like(previous)
+    np.multiply(previous, decay, out=scratch)
+    noise[0] += scratch
+    for step in range(1, noise.shape[0]):
+        np.multiply(noise[step - 1], decay, out=scratch)
+        noise[step] += scratch
+    return noise
 
 
 def _prefetched(pool, function, arguments, depth):

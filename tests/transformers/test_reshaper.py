@@ -26,7 +26,7 @@ def task():
 @pytest.mark.parametrize("fit_intercept", [False, True])
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_reshaper_target_holds_elephant_exactly(fit_intercept, seed):
-    """A 16-unit GLS on the 16-item hierarchy holds the elephant to 1e-10."""
+    """A 16-unit GLS on the 16-item hierarchy reproduces the elephant to 1e-10."""
     hierarchy = make_semantic_hierarchy(random_state=seed)
     X, Y = hierarchy.data, hierarchy.target
     picture = load_elephant((16, 16))
@@ -80,7 +80,7 @@ def test_reshaper_target_truncates_for_narrow_network(task):
 
 
 def test_reshaper_target_projection_is_closest(task):
-    """A wide network holds the projection of the target onto the reachable set."""
+    """A wide network reproduces the projection of the target onto the reachable set."""
     X, Y = task
     gls = GLSRegressor(n_hidden=8, fit_intercept=False, random_state=0).fit(X, Y)
     target = np.random.default_rng(3).standard_normal((10, 8))

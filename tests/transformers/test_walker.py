@@ -119,7 +119,7 @@ def test_walker_other_region_from_estimator(task):
     np.testing.assert_allclose(walker.predict(X), walker.estimator_.predict(X), rtol=1e-9)
 
 
-def test_walker_unit_step_size_uses_filter(task):
+def test_walker_unit_step_size_exact(task):
     """step_size=1 (fresh noise every step) keeps every step exact."""
     X, Y = task
     walker = ManifoldWalker(
