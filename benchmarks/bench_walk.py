@@ -15,6 +15,7 @@ idle, because other processes on the same cores inflate the times.
 """
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -101,6 +102,9 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
 
+    # Other processes on the same cores inflate the times; the load average
+    # tells whether the machine was busy.
+    print(f"load average before: {os.getloadavg()[0]:.2f} (on {os.cpu_count()} CPUs)")
     print(
         f"{'n_features, n_hidden, n_outputs, n_samples':>44}  region  "
         f"us/step (median)  target  worst residual"
@@ -116,6 +120,7 @@ def main(argv=None):
                 f"{str(size):>44}  {region:>6}  {micro:16.2f}  {targets[region]:6d}  "
                 f"{worst:14.1e}{'' if ok else '  MISSED'}"
             )
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 1 if failures else 0
 
 

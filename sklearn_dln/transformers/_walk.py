@@ -271,15 +271,11 @@ class RegionWalk:
     def blocks(self, n_steps, n_hidden):
         """Yield ``(first_step, W1, W2, H)`` blocks covering steps 0 to n_steps.
 
-        Step 0 maps the starting parameters; the block size depends only on
-        the network's shape, so two walks with the same generator state give
-        the same steps.
+        The first block starts with step 0, the starting parameters. The
+        block size depends only on the network's shape, so two walks with
+        the same generator state give the same steps.
         """
         start = {name: value[np.newaxis] for name, value in self.theta.items()}
-        with blas_threads_for(n_hidden):
-            W1, W2, H = self.map_parameters(start)
-            self.check_block(W1, W2, 0)
-        yield 0, W1, W2, H
         block_steps = self.block_steps(n_hidden)
         counts = (
             min(block_steps, n_steps - done) for done in range(0, n_steps, block_steps)
@@ -296,13 +292,19 @@ class RegionWalk:
                 noises = (self.draw_noise(count) for count in counts)
             else:
                 noises = _prefetched(pool, self.draw_noise, counts, depth=2)
-            done = 0
+            first_step = 0
             for noise in noises:
                 with blas_threads_for(n_hidden):
-                    W1, W2, H = self.map_parameters(self._next_parameters(noise))
-                    self.check_block(W1, W2, done + 1)
-                yield done + 1, W1, W2, H
-                done += noise.shape[0]
+                    theta = self._next_parameters(noise)
+                    if first_step == 0:
+                        theta = {
+                            name: np.concatenate([start[name], values])
+                            for name, values in theta.items()
+                        }
+                    W1, W2, H = self.map_parameters(theta)
+                    self.check_block(W1, W2, first_step)
+                yield first_step, W1, W2, H
+                first_step += W1.shape[0]
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
