@@ -64,6 +64,8 @@ def _solve_nuclear_norm(task, alpha, *, tol, max_iter):
         momentum_point = G_next + ((t - 1.0) / t_next) * (G_next - G)
         G, t = G_next, t_next
 
+        # NOTE: a small step can also mean slow progress along input
+        # directions with tiny singular values; no duality gap is checked.
         if move <= tol * np.linalg.norm(G):
             converged = True
             break

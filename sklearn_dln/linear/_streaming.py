@@ -177,13 +177,14 @@ class SufficientStatistics:
 def triangular_factor(D, *, single_thread=False):
     """Return R of the QR decomposition of ``D`` (overwritten), without Q.
 
-    The unblocked QR of a tall, narrow matrix makes many small BLAS calls, and
-    splitting each over threads costs more than it gains, so it runs on one
-    thread; so does the whole factorisation with ``single_thread=True``.
+    The unblocked QR of a tall, narrow matrix makes many small BLAS calls.
+    Splitting each of them over threads costs more than it gains, so such a
+    matrix is factored on one thread, as is every matrix when
+    ``single_thread=True``.
     """
-    # NOTE: on a 2-core machine shared with other jobs, one thread was 5 to
-    # 100 times faster for 1,200 x 74 and 10,000 x 210 blocks and about 1.4
-    # times slower for 60,000 x 794; the split is not tuned beyond that.
+    # NOTE: the split is not tuned beyond one 2-core machine shared with
+    # other jobs. There, one thread was 5 to 100 times faster for 1,200 x 74
+    # and 10,000 x 210 blocks, and about 1.4 times slower for 60,000 x 794.
     n_rows, n_cols = D.shape
     limit_threads = single_thread or n_cols < _BLOCKED_QR_MIN_COLUMNS
     threads = threadpool_limits(1, "blas") if limit_threads else nullcontext()

@@ -2,12 +2,12 @@
 
 import numpy as np
 import pytest
-from scipy.spatial.distance import pdist
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_dln import LSSRegressor, MRNSRegressor, MWNSRegressor
+from sklearn_dln.analysis import task_specificity
 from sklearn_dln.datasets import load_digits_regression
 
 # One alpha range per solution type: the MRNS penalty acts on the fitted
@@ -34,25 +34,6 @@ def search(digits):
     return GridSearchCV(pipeline, PARAM_GRID, cv=folds).fit(X, Y)
 
 
-# RDMs are compared on the first stimuli only, to keep the tests fast.
-N_STIMULI = 500
-
-
-def _task_specificity(H, X, Y):
-    """Return the RSA of H with the MRNS and MWNS representations of (X, Y).
-
-    RDMs are Euclidean distances between the rows of the first N_STIMULI
-    stimuli, compared with Pearson r, so rotations of the hidden units do
-    not matter.
-    """
-    rdm = pdist(H[:N_STIMULI])
-    scores = {}
-    for name, cls in (("mrns", MRNSRegressor), ("mwns", MWNSRegressor)):
-        reference = cls().fit(X, Y).hidden_representation_
-        scores[name] = float(np.corrcoef(rdm, pdist(reference[:N_STIMULI]))[0, 1])
-    return scores
-
-
 def test_grid_search_picks_model_and_alpha(search):
     """The search ranks every grid point and refits the best pipeline."""
     n_candidates = sum(len(grid["model__alpha"]) for grid in PARAM_GRID)
@@ -71,7 +52,7 @@ def test_grid_search_reports_task_specificity(search, digits):
     X, Y = digits
     X_scaled = search.best_estimator_.named_steps["scale"].transform(X)
     best = search.best_estimator_.named_steps["model"]
-    specificity = _task_specificity(best.hidden_representation_, X_scaled, Y)
+    specificity = task_specificity(best.hidden_representation_, X_scaled, Y)
 
     print(
         f"chosen: {type(best).__name__}(alpha={best.alpha}), "
@@ -91,5 +72,5 @@ def test_task_specificity_separates_solution_types(digits):
     X = StandardScaler().fit_transform(X)
     mrns = MRNSRegressor(random_state=0).fit(X, Y).hidden_representation_
     lss = LSSRegressor(n_hidden=20, scale=3.0, random_state=0).fit(X, Y)
-    assert _task_specificity(mrns, X, Y)["mrns"] == pytest.approx(1.0, abs=1e-9)
-    assert _task_specificity(lss.hidden_representation_, X, Y)["mrns"] < 0.99
+    assert task_specificity(mrns, X, Y)["mrns"] == pytest.approx(1.0, abs=1e-9)
+    assert task_specificity(lss.hidden_representation_, X, Y)["mrns"] < 0.99
