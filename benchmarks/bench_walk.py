@@ -102,8 +102,8 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
 
-    # Other processes on the same cores inflate the times; the load average
-    # tells whether the machine was busy.
+    # Other processes on the same cores inflate the times, so the load
+    # average is printed with them.
     print(f"load average before: {os.getloadavg()[0]:.2f} (on {os.cpu_count()} CPUs)")
     print(
         f"{'n_features, n_hidden, n_outputs, n_samples':>44}  region  "

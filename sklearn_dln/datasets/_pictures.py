@@ -67,7 +67,7 @@ def load_elephant(shape=(16, 16)):
     20 % away from a light above the back. As a target for
     :class:`~sklearn_dln.transformers.FunctionPreservingReshaper` with
     ``method="target"``, rows are samples and columns hidden units: a network
-    on the 16-item semantic hierarchy with 16 hidden units can hold the
+    on the 16-item semantic hierarchy with 16 hidden units can reproduce the
     default 16 x 16 picture exactly (Braun, Grant & Saxe, ICML 2025,
     Figure 3).
 
@@ -83,7 +83,7 @@ def load_elephant(shape=(16, 16)):
 
     Notes
     -----
-    A representation can hold the picture exactly only if the picture has
+    A representation can reproduce the picture exactly only if the picture has
     full rank (see the reshaper's Notes). Every row of the bitmap differs;
     the shapes (8, 8), (16, 16), (16, 32), (20, 20), (30, 30) and (30, 58)
     give full-rank pictures (the default 16 x 16 one has condition number

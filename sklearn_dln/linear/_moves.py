@@ -62,7 +62,7 @@ class TwoLayerWeights(NamedTuple):
 def with_biases(network, W1, W2, hidden_offset, x_mean):
     """Return ``TwoLayerWeights(W1, W2, b1', b2')`` with the output offset kept.
 
-    ``hidden_offset`` is the new ``c'``; the output bias absorbs the change of
+    ``hidden_offset`` is the new ``c'``. The output bias absorbs the change of
     ``W2 c``, so inputs on which ``W2 W1`` and the new map agree keep their
     outputs.
     """
@@ -160,9 +160,10 @@ def move_to_task_specific(network, task, region):
     """Return the MRNS or MWNS closest to ``network`` with its end-to-end map.
 
     The rotation R of the target region (Braun, Grant & Saxe, 2025, Theorems
-    3.5 and 3.7) solves an orthogonal Procrustes problem: for the MWNS it
-    minimises ``||R S^(1/2) V.T - W1||_F``, for the MRNS the distance between
-    the new and the old hidden activity of the training inputs. The MRNS also
+    3.5 and 3.7) solves an orthogonal Procrustes problem. For the MWNS it
+    minimises ``||R S^(1/2) V.T - W1||_F``. For the MRNS it minimises the
+    distance between the new and the old hidden activity of the training
+    inputs. The MRNS also
     keeps the end-to-end map on never-observed inputs, through the minimum
     norm ``G2 P_u``; the MWNS always has the least-squares map there.
     The hidden offset is reset to zero (centred hidden activity).

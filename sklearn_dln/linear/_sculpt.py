@@ -4,7 +4,7 @@ Given a network on the solution manifold, its training inputs X and a target
 hidden representation T (n_samples, n_hidden), build a network with the same
 end-to-end map whose hidden activity on X is as close to T as the task
 allows (Braun, Grant & Saxe, ICML 2025, Section 3: the hidden layer of a
-general solution can hold almost any representation).
+general solution can take almost any representation).
 
 Samples are rows. With Xc the centred inputs, A their observed basis and
 ``Z = Xc A`` (n_samples, k) the coordinates of the samples, every reachable
@@ -21,7 +21,7 @@ from ._moves import TwoLayerWeights, column_basis, with_biases
 __all__ = ["sculpt_representation"]
 
 # Relative size below which a relevant sample direction counts as already
-# held by the sculpted representation. Roundoff leaves about 1e-15; a real
+# contained in the sculpted representation. Roundoff leaves about 1e-15; a real
 # gap is of order one.
 _MISSING_TOL = 1e-11
 
@@ -67,7 +67,7 @@ def _truncate_irrelevant(irrelevant, n_keep, reference):
 
 
 def _complete_relevant(B0, relevant_basis, n_hidden, fallback_amplitude):
-    """Make the representation ``B`` (k, n_hidden) hold every relevant direction.
+    """Make the representation ``B`` (k, n_hidden) contain every relevant direction.
 
     Returns the repaired ``B`` and a dict describing the repair. The repair
     rule has two steps:
@@ -141,7 +141,7 @@ def sculpt_representation(network, task, X, target, *, fit_intercept):
     info : dict
         ``"hidden"`` (the new hidden activity of X), ``"residual"``
         (``||hidden - target||_F / ||target||_F``, infinite for a zero target
-        that cannot be held), and the repair record of
+        that cannot be reproduced), and the repair record of
         :func:`_complete_relevant` (``"truncated_rank"``,
         ``"added_directions"``, ``"amplitude"``).
     """

@@ -95,7 +95,7 @@ def run(context):
     }
     claims = [
         {
-            "claim": "a GLS hidden layer holds the elephant picture exactly",
+            "claim": "a GLS hidden layer reproduces the elephant picture exactly",
             "evidence": f"relative distance to the picture {numbers['sculpt_residual']:.1e}",
             "holds": numbers["sculpt_residual"] <= EXACT_RTOL,
         },

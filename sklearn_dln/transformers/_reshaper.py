@@ -147,7 +147,7 @@ class FunctionPreservingReshaper(
     residual_ : float
         ``method="target"`` only: ``||H - T||_F / ||T||_F`` between the new
         hidden activity H of the training inputs and the target T (infinite
-        for an all-zero target that cannot be held). For MLPs, the value the
+        for an all-zero target that cannot be reproduced). For MLPs, the value the
         ReLU move reports for its activity target.
     rsm_match_ : float
         MLP ``method="target"`` with an RSM target only: the Pearson
@@ -204,7 +204,7 @@ class FunctionPreservingReshaper(
     column means go into the hidden offset c (so the hidden bias is
     :math:`b_1 = c - W_1 \\bar x`) and its centred part is projected onto the
     column space of :math:`X_c`; with ``fit_intercept=False`` c is zero.
-    When the projection does not hold every direction of :math:`\\hat Y_c`
+    When the projection does not contain every direction of :math:`\\hat Y_c`
     it is repaired: if ``n_hidden`` is smaller than the rank k of
     :math:`X_c`, its part orthogonal to :math:`\\hat Y_c` is truncated to its
     best rank ``n_hidden - r`` approximation (r the rank of the task), and
@@ -216,10 +216,11 @@ class FunctionPreservingReshaper(
     sculpted network is a least-squares solution when the old map was the
     least-squares map and a general solution otherwise.
 
-    When ``n_hidden`` is at least k and the projection of T has full column
-    rank, T is held exactly up to its unreachable part; on the 16-item
-    semantic hierarchy with 16 Gaussian inputs and 16 hidden units every
-    full-rank picture is held exactly, with or without an intercept.
+    When ``n_hidden`` is at least k and the projection of T has rank k, no
+    repair is needed and the hidden activity is exactly that projection. On
+    the 16-item semantic hierarchy with 16 Gaussian inputs and 16 hidden units
+    the projection of a full-rank picture is the picture itself, with or
+    without an intercept, so the hidden layer reproduces it exactly.
 
     .. warning::
         The moved estimator keeps the task of the original one; refitting

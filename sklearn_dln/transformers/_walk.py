@@ -110,7 +110,7 @@ def start_parameters(estimator, region, task, n_hidden, rng):
 def ornstein_uhlenbeck(previous, noise, decay, gains):
     """Return ``theta_1 .. theta_L`` of ``theta_t = decay theta_(t-1) + gains xi_t``.
 
-    ``previous`` (n_values,) is theta_0, ``noise`` (L, n_values) holds the
+    ``previous`` (n_values,) is theta_0, ``noise`` (L, n_values) contains the
     xi_t and is overwritten with the result, and ``gains`` (n_values,) are the
     per-value noise multipliers. A loop over the L steps with in-place row
     updates touches each value twice; on this workload it measured faster
@@ -187,7 +187,7 @@ class RegionWalk:
         return None
 
     def block_steps(self, n_hidden):
-        """Return how many steps a block holds for networks of this size."""
+        """Return the number of steps per block for networks of this size."""
         task = self.task
         n_samples = self.Xc.shape[0]
         per_step = n_hidden * (n_hidden + 2 * task.n_features + task.n_outputs)

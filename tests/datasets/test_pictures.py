@@ -11,7 +11,8 @@ def test_load_elephant_shapes_have_full_rank(shape):
     """The picture has the requested shape, grey levels in [0, 1] and full rank."""
     picture = load_elephant(shape)
     assert picture.shape == shape
-    assert picture.min() >= 0.0 and picture.max() <= 1.0
+    assert picture.min() >= 0.0
+    assert picture.max() <= 1.0
     assert np.linalg.matrix_rank(picture) == min(shape)
 
 
