@@ -89,7 +89,9 @@ def bench_region(size, region, n_walks, n_steps, seed):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--walks", type=int, default=10, help="walks per region (default: 10)")
+    parser.add_argument(
+        "--walks", type=int, default=10, help="walks per region (default: 10)"
+    )
     parser.add_argument(
         "--steps", type=int, default=101, help="steps per walk (default: 101)"
     )
@@ -112,12 +114,14 @@ def main(argv=None):
     failures = 0
     for size, targets in TARGETS.items():
         for region in ESTIMATORS:
-            per_step, worst = bench_region(size, region, args.walks, args.steps, args.seed)
+            per_step, worst = bench_region(
+                size, region, args.walks, args.steps, args.seed
+            )
             micro = per_step * 1e6
             ok = micro <= targets[region] and worst <= args.tolerance
             failures += not ok
             print(
-                f"{str(size):>44}  {region:>6}  {micro:16.2f}  {targets[region]:6d}  "
+                f"{size!s:>44}  {region:>6}  {micro:16.2f}  {targets[region]:6d}  "
                 f"{worst:14.1e}{'' if ok else '  MISSED'}"
             )
     print(f"load average after: {os.getloadavg()[0]:.2f}")

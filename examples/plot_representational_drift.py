@@ -35,8 +35,10 @@ for name, estimator in {
     walker = ManifoldWalker(estimator, n_steps=2000, random_state=0).fit(X, Y)
     errors[name] = decoder_drift(walker, X, Y)
     network_change = np.abs(walker.predict(X) - walker.estimator_.predict(X)).max()
-    print(f"{name}: network output change {network_change:.1e}, "
-          f"decoder MSE {errors[name][0]:.1e} -> {errors[name][-1]:.3f}")
+    print(
+        f"{name}: network output change {network_change:.1e}, "
+        f"decoder MSE {errors[name][0]:.1e} -> {errors[name][-1]:.3f}"
+    )
 
 # %%
 # The decoder degrades, the network does not

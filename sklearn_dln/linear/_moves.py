@@ -171,7 +171,7 @@ def move_to_task_specific(network, task, region):
     W1, W2 = network.W1, network.W2
     n_hidden = W1.shape[0]
     if region == "mwns":
-        U, S, V = task.ls_left, task.ls_singular_values, task.ls_right
+        S, V = task.ls_singular_values, task.ls_right
         R = polar_factor((W1 @ V) * np.sqrt(S))
         new_W1, new_W2 = weights_from_free_parameters("mwns", task, {"R": R})
     elif region == "mrns":

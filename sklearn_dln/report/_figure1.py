@@ -31,7 +31,9 @@ def compute_walk(random_state, n_steps):
     X = rng.standard_normal((N_SAMPLES, N_FEATURES))
     Y = rng.standard_normal((N_SAMPLES, N_OUTPUTS))
     walker = ManifoldWalker(
-        MRNSRegressor(n_hidden=N_HIDDEN, fit_intercept=False, random_state=random_state),
+        MRNSRegressor(
+            n_hidden=N_HIDDEN, fit_intercept=False, random_state=random_state
+        ),
         n_steps=n_steps,
         record="weights",
         random_state=random_state,
@@ -96,7 +98,8 @@ def run(context):
         "loss_change": paths["loss_change"],
     }
     largest_constant = max(
-        numbers[key] for key in ("output_change", "loss_change", "map_change", "rsm_change")
+        numbers[key]
+        for key in ("output_change", "loss_change", "map_change", "rsm_change")
     )
     claims = [
         {

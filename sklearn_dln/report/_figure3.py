@@ -74,9 +74,13 @@ def _draw(path, result):
         axes[row, 2].scatter(coordinates[:, 0], coordinates[:, 1], c=np.arange(len(H)))
         for item, (x, y) in enumerate(coordinates):
             axes[row, 2].annotate(str(item), (x, y), fontsize=7)
-    for column, title in enumerate(("hidden activity H", "RSM = H H^T", "MDS of the RSM")):
+    for column, title in enumerate(
+        ("hidden activity H", "RSM = H H^T", "MDS of the RSM")
+    ):
         axes[0, column].set_title(title)
-    fig.suptitle("Semantic hierarchy, 16 hidden units: same function, three representations")
+    fig.suptitle(
+        "Semantic hierarchy, 16 hidden units: same function, three representations"
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

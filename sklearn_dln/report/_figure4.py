@@ -81,7 +81,9 @@ def run(context):
         from ._figures import _pyplot
 
         plt = _pyplot()
-        fig, axes = plt.subplots(1, len(PANELS), figsize=(5 * len(PANELS), 4), squeeze=False)
+        fig, axes = plt.subplots(
+            1, len(PANELS), figsize=(5 * len(PANELS), 4), squeeze=False
+        )
         for ax, (letter, (_, draw)) in zip(axes[0], PANELS.items()):
             draw(ax, results[letter])
         fig.tight_layout()

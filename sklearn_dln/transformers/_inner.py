@@ -109,7 +109,10 @@ def with_network(estimator, network, X):
     W1, W2, b1, b2 = network
     moved = copy.deepcopy(estimator)
     moved.coefs_ = [np.ascontiguousarray(W1.T), np.ascontiguousarray(W2.T)]
-    moved.intercepts_ = [np.asarray(b1, dtype=np.float64), np.asarray(b2, dtype=np.float64)]
+    moved.intercepts_ = [
+        np.asarray(b1, dtype=np.float64),
+        np.asarray(b2, dtype=np.float64),
+    ]
     coef = W2 @ W1
     intercept = W2 @ b1 + b2
     if np.ndim(estimator.coef_) == 1:

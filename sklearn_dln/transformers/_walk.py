@@ -8,9 +8,9 @@ region. Steps are generated and mapped in blocks with stacked linear algebra,
 because per-step Python overhead would dominate for small networks.
 """
 
+import numbers
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-import numbers
 from functools import lru_cache
 
 import numpy as np
@@ -95,7 +95,9 @@ def start_parameters(estimator, region, task, n_hidden, rng):
     estimator's scales.
     """
     if region == estimator._region:
-        return {name: np.array(value) for name, value in estimator.free_parameters_.items()}
+        return {
+            name: np.array(value) for name, value in estimator.free_parameters_.items()
+        }
     factors = noise_factors(estimator, region, task, n_hidden)
     return draw_free_parameters(
         region,
@@ -238,13 +240,17 @@ class RegionWalk:
             self.theta[name] = block[name][-1]
         return block
 
-    def map_parameters(self, theta):
-        """Return ``(W1, W2, H)`` of a batch of free parameters; H is the hidden activity."""
+    def map_parameters(self, theta, out=None):
+        """Return ``(W1, W2, H)`` of a batch of free parameters; H is the hidden activity.
+
+        ``out`` (n_steps, n_samples, n_hidden), when given, receives H, which
+        saves a copy when the walk records every step.
+        """
         W1, W2 = weights_from_free_parameters(self.region, self.task, theta)
         if self._hidden_map is not None:
-            H = self._hidden_map @ W2
+            H = np.matmul(self._hidden_map, W2, out=out)
         else:
-            H = self.Xc @ np.swapaxes(W1, -1, -2)
+            H = np.matmul(self.Xc, np.swapaxes(W1, -1, -2), out=out)
         return W1, W2, H
 
     def check_block(self, W1, W2, first_step):
@@ -268,12 +274,14 @@ class RegionWalk:
                 f"noise_scale or step_size."
             )
 
-    def blocks(self, n_steps, n_hidden):
+    def blocks(self, n_steps, n_hidden, hidden_out=None):
         """Yield ``(first_step, W1, W2, H)`` blocks covering steps 0 to n_steps.
 
         The first block starts with step 0, the starting parameters. The
         block size depends only on the network's shape, so two walks with
-        the same generator state give the same steps.
+        the same generator state give the same steps. ``hidden_out``
+        (n_steps + 1, n_samples, n_hidden), when given, receives the hidden
+        activity of every step, and each H yielded is a view of it.
         """
         start = {name: value[np.newaxis] for name, value in self.theta.items()}
         block_steps = self.block_steps(n_hidden)
@@ -301,7 +309,11 @@ class RegionWalk:
                             name: np.concatenate([start[name], values])
                             for name, values in theta.items()
                         }
-                    W1, W2, H = self.map_parameters(theta)
+                    out = None
+                    if hidden_out is not None:
+                        n_block = next(iter(theta.values())).shape[0]
+                        out = hidden_out[first_step : first_step + n_block]
+                    W1, W2, H = self.map_parameters(theta, out=out)
                     self.check_block(W1, W2, first_step)
                 yield first_step, W1, W2, H
                 first_step += W1.shape[0]

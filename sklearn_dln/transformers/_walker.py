@@ -286,9 +286,8 @@ class ManifoldWalker(
         if self.record == "weights":
             W1_path = np.empty((n_states, task.n_features, n_hidden))
             W2_path = np.empty((n_states, n_hidden, task.n_outputs))
-        for first, W1, W2, H in walk.blocks(self.n_steps, n_hidden):
+        for first, W1, W2, H in walk.blocks(self.n_steps, n_hidden, hidden_out=hidden):
             stop = first + H.shape[0]
-            hidden[first:stop] = H
             if self.record == "weights":
                 W1_path[first:stop] = np.swapaxes(W1, -1, -2)
                 W2_path[first:stop] = np.swapaxes(W2, -1, -2)
@@ -414,5 +413,3 @@ class ManifoldWalker(
         tags.target_tags.single_output = True
         tags.input_tags.sparse = False
         return tags
-
-

@@ -6,7 +6,9 @@ import pytest
 from sklearn_dln.datasets import load_elephant
 
 
-@pytest.mark.parametrize("shape", [(8, 8), (16, 16), (16, 32), (20, 20), (30, 30), (30, 58)])
+@pytest.mark.parametrize(
+    "shape", [(8, 8), (16, 16), (16, 32), (20, 20), (30, 30), (30, 58)]
+)
 def test_load_elephant_shapes_have_full_rank(shape):
     """The picture has the requested shape, grey levels in [0, 1] and full rank."""
     picture = load_elephant(shape)

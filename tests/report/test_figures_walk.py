@@ -16,7 +16,11 @@ class _SilentProgress:
 @pytest.fixture
 def context(tmp_path):
     return ReportContext(
-        out_dir=tmp_path, random_state=0, quick=True, draw=False, progress=_SilentProgress()
+        out_dir=tmp_path,
+        random_state=0,
+        quick=True,
+        draw=False,
+        progress=_SilentProgress(),
     )
 
 
@@ -36,7 +40,9 @@ def test_report_quick_figures_written(tmp_path):
     """sklearn-dln report --quick --figures 1,3,4 writes the three figures."""
     pytest.importorskip("matplotlib")
     out = tmp_path / "report"
-    status = main(["report", "--quick", "--quiet", "--figures", "1,3,4", "--out", str(out)])
+    status = main(
+        ["report", "--quick", "--quiet", "--figures", "1,3,4", "--out", str(out)]
+    )
     assert status == 0
     for name in ("figure1_mrns_walk.png", "figure3_elephant.png", "figure4_drift.png"):
         assert (out / name).is_file()

@@ -93,7 +93,9 @@ def test_reshaper_orthogonal_keeps_mrns_rsm(task):
     """A rotation of an MRNS keeps its RSM and changes its activity."""
     X, Y = task
     mrns = MRNSRegressor(n_hidden=5, random_state=0).fit(X, Y)
-    reshaper = FunctionPreservingReshaper(mrns, method="orthogonal", random_state=0).fit(X)
+    reshaper = FunctionPreservingReshaper(
+        mrns, method="orthogonal", random_state=0
+    ).fit(X)
     H0, H1 = mrns.hidden_representation_, reshaper.hidden_representation_
     np.testing.assert_allclose(H1 @ H1.T, H0 @ H0.T, atol=1e-12)
     assert not np.allclose(H1, H0)
@@ -155,7 +157,9 @@ def test_reshaper_does_not_modify_prefit_estimator(task):
     X, Y = task
     gls = GLSRegressor(n_hidden=5, random_state=0).fit(X, Y)
     coefs = gls.coefs_[0].copy()
-    reshaper = FunctionPreservingReshaper(gls, method="invertible", random_state=0).fit(X)
+    reshaper = FunctionPreservingReshaper(gls, method="invertible", random_state=0).fit(
+        X
+    )
     np.testing.assert_array_equal(gls.coefs_[0], coefs)
     assert reshaper.estimator_ is not gls
     assert not hasattr(reshaper.estimator_, "free_parameters_")
@@ -227,14 +231,18 @@ def test_reshaper_rejects_unfitted_prefit(task):
     """prefit=True with an unfitted estimator raises NotFittedError."""
     X, _ = task
     with pytest.raises(NotFittedError):
-        FunctionPreservingReshaper(GLSRegressor(), method="orthogonal", prefit=True).fit(X)
+        FunctionPreservingReshaper(
+            GLSRegressor(), method="orthogonal", prefit=True
+        ).fit(X)
 
 
 def test_reshaper_rejects_regularised_estimator(task):
     """An estimator with alpha > 0 is off the manifold and is rejected."""
     X, Y = task
     with pytest.raises(ValueError, match="alpha=0.5"):
-        FunctionPreservingReshaper(MRNSRegressor(alpha=0.5), method="orthogonal").fit(X, Y)
+        FunctionPreservingReshaper(MRNSRegressor(alpha=0.5), method="orthogonal").fit(
+            X, Y
+        )
 
 
 def test_reshaper_rejects_other_estimators(task):
@@ -258,7 +266,9 @@ def test_reshaper_rejects_sample_weight_with_prefit(task):
     X, Y = task
     gls = GLSRegressor().fit(X, Y)
     with pytest.raises(ValueError, match="sample_weight"):
-        FunctionPreservingReshaper(gls, method="orthogonal").fit(X, sample_weight=np.ones(10))
+        FunctionPreservingReshaper(gls, method="orthogonal").fit(
+            X, sample_weight=np.ones(10)
+        )
 
 
 def test_reshaper_mlp_permutation_keeps_predictions(task):

@@ -65,7 +65,9 @@ def _check_move(method, case, start_region, region=None):
     assert np.array_equal(reshaper.transform(X), reshaper.hidden_representation_)
     if method in KEEP_MAP_EVERYWHERE or (method, region) == ("task_specific", "mrns"):
         X_new = case["X_new"]
-        assert relative_change(reshaper.predict(X_new), estimator.predict(X_new)) <= RTOL
+        assert (
+            relative_change(reshaper.predict(X_new), estimator.predict(X_new)) <= RTOL
+        )
 
     expected = KEPT[method] & start_regions
     if method == "task_specific":

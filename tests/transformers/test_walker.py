@@ -75,7 +75,9 @@ def test_walker_predict_transform_last_step(task):
     X, Y = task
     walker = ManifoldWalker(MWNSRegressor(random_state=0), n_steps=40, random_state=1)
     walker.fit(X, Y)
-    np.testing.assert_allclose(walker.predict(X), walker.estimator_.predict(X), rtol=1e-10)
+    np.testing.assert_allclose(
+        walker.predict(X), walker.estimator_.predict(X), rtol=1e-10
+    )
     np.testing.assert_allclose(
         walker.transform(X), walker.hidden_representations_[-1], rtol=1e-10, atol=1e-12
     )
@@ -95,15 +97,21 @@ def test_walker_iter_walk_matches_fit(task):
     assert len(steps) == 301
     assert all(isinstance(step, WalkStep) for step in steps)
     for step in steps[::37]:
-        np.testing.assert_array_equal(step.hidden, walker.hidden_representations_[step.step])
+        np.testing.assert_array_equal(
+            step.hidden, walker.hidden_representations_[step.step]
+        )
         np.testing.assert_array_equal(step.coefs[0], walker.coefs_path_[0][step.step])
-        np.testing.assert_allclose(step.intercepts[0], walker.intercepts_path_[0][step.step])
+        np.testing.assert_allclose(
+            step.intercepts[0], walker.intercepts_path_[0][step.step]
+        )
 
 
 def test_walker_iter_walk_streams_without_storing(task):
     """iter_walk starts yielding at once, even for a walk far too long to store."""
     X, Y = task
-    walker = ManifoldWalker(MRNSRegressor(random_state=0), n_steps=10**9, random_state=0)
+    walker = ManifoldWalker(
+        MRNSRegressor(random_state=0), n_steps=10**9, random_state=0
+    )
     first = list(itertools.islice(walker.iter_walk(X, Y), 3))
     assert [step.step for step in first] == [0, 1, 2]
     assert not hasattr(walker, "hidden_representations_")
@@ -113,20 +121,30 @@ def test_walker_other_region_from_estimator(task):
     """Walking another region starts from a member of it and keeps the function."""
     X, Y = task
     walker = ManifoldWalker(
-        MRNSRegressor(n_hidden=5, random_state=0), region="gls", n_steps=20, random_state=0
+        MRNSRegressor(n_hidden=5, random_state=0),
+        region="gls",
+        n_steps=20,
+        random_state=0,
     ).fit(X, Y)
     assert walker.region_ == "gls"
-    np.testing.assert_allclose(walker.predict(X), walker.estimator_.predict(X), rtol=1e-9)
+    np.testing.assert_allclose(
+        walker.predict(X), walker.estimator_.predict(X), rtol=1e-9
+    )
 
 
 def test_walker_unit_step_size_exact(task):
     """step_size=1 (fresh noise every step) keeps every step exact."""
     X, Y = task
     walker = ManifoldWalker(
-        GLSRegressor(n_hidden=5, random_state=0), n_steps=20, step_size=1.0,
-        noise_scale=0.5, random_state=0,
+        GLSRegressor(n_hidden=5, random_state=0),
+        n_steps=20,
+        step_size=1.0,
+        noise_scale=0.5,
+        random_state=0,
     ).fit(X, Y)
-    np.testing.assert_allclose(walker.predict(X), walker.estimator_.predict(X), rtol=1e-9)
+    np.testing.assert_allclose(
+        walker.predict(X), walker.estimator_.predict(X), rtol=1e-9
+    )
 
 
 def test_walker_pinned_parameters_stay_zero(task):

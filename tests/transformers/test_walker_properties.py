@@ -1,9 +1,14 @@
 """Property tests: every step of a walk keeps the function and stays in its region."""
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from manifold_tasks import RTOL, fit_region, regression_tasks, relative_change, residuals_of
+from manifold_tasks import (
+    RTOL,
+    fit_region,
+    regression_tasks,
+    relative_change,
+    residuals_of,
+)
 
 from sklearn_dln.transformers import ManifoldWalker
 
