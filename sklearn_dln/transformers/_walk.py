@@ -35,6 +35,12 @@ _THREADED_NOISE_VALUES = 2**17
 # that the walked T became ill-conditioned.
 _WALK_RTOL = 1e-8
 
+# Parameters that the region's formula only adds to the batched weights, so
+# that an unbatched value broadcasts over the steps. A parameter pinned at
+# zero is passed without batch axes, which saves projecting a zero matrix at
+# every step (the MRNS's never-observed weights, with null_scale=0).
+_ADDED_PARAMETERS = {("mrns", "G2")}
+
 # Below this width the batched matrices are small and BLAS threads cost more
 # than they save, so the walk runs BLAS on one thread.
 _SINGLE_THREAD_MAX_HIDDEN = 256
@@ -234,7 +240,10 @@ class RegionWalk:
         for name in self._pinned:
             previous = self.theta[name]
             if not np.any(previous):
-                block[name] = np.broadcast_to(previous, (n_steps,) + previous.shape)
+                if (self.region, name) in _ADDED_PARAMETERS:
+                    block[name] = previous
+                else:
+                    block[name] = np.broadcast_to(previous, (n_steps,) + previous.shape)
                 continue
             block[name] = powers.reshape((-1,) + (1,) * previous.ndim) * previous
             self.theta[name] = block[name][-1]
@@ -306,7 +315,9 @@ class RegionWalk:
                     theta = self._next_parameters(noise)
                     if first_step == 0:
                         theta = {
-                            name: np.concatenate([start[name], values])
+                            name: values
+                            if values.ndim < start[name].ndim
+                            else np.concatenate([start[name], values])
                             for name, values in theta.items()
                         }
                     out = None

@@ -229,3 +229,22 @@ def test_walker_requires_y_without_prefit(task):
     X, _ = task
     with pytest.raises(ValueError, match="requires y to be passed"):
         ManifoldWalker(GLSRegressor()).fit(X)
+
+
+def test_walker_mrns_null_weights_walk():
+    """With null_scale > 0 the MRNS walk moves its never-observed weights too."""
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((3, 8)), rng.standard_normal((3, 2))
+    X_new = rng.standard_normal((4, 8))
+    walker = ManifoldWalker(
+        MRNSRegressor(n_hidden=3, null_scale=1.0, random_state=0),
+        n_steps=50,
+        record="weights",
+        random_state=0,
+    ).fit(X, Y)
+    np.testing.assert_allclose(
+        walker.predict(X), walker.estimator_.predict(X), rtol=1e-9
+    )
+    assert not np.allclose(walker.predict(X_new), walker.estimator_.predict(X_new))
+    H = walker.hidden_representations_
+    np.testing.assert_allclose(H[-1] @ H[-1].T, H[0] @ H[0].T, atol=1e-12)
