@@ -118,7 +118,8 @@ _ALPHA_LOSS = """
     on the centred data (with ``fit_intercept=True``; the biases are not
     penalised), where :math:`P` is the sum of the sample weights, which is
     n_samples without weights, and each row of X and Y counts with its
-    weight. ``alpha=0`` gives exactly the unpenalised solution above."""
+    weight. ``alpha=0`` gives exactly the unpenalised solution above.
+"""
 
 
 _REFERENCES = """
@@ -402,13 +403,13 @@ class MRNSRegressor(_BaseLinearSolution):
     :math:`\\min_Z \\frac{1}{2P} \\lVert Z - \\hat Y \\rVert_F^2 + \\alpha
     \\lVert Z \\rVert_*`, whose solution soft-thresholds the singular values
     of the fitted outputs: :math:`N_\\alpha = \\max(N - P \\alpha, 0)`. The
-    network is the formula above with :math:`N_\\alpha` in place of N and
-    only the columns of O and :math:`M_Y` with :math:`N_\\alpha > 0`; its
-    RSM is :math:`O N_\\alpha O^\\top`, ``rank_`` is the number of
-    singular values left after thresholding, ``n_hidden`` must be at least
-    that number, and R has ``rank_`` columns, so ``free_parameters_`` can
-    have fewer columns than with ``alpha=0``. Once ``P * alpha`` reaches the
-    largest singular value the network is zero and ``rank_`` is 0.
+    network is the formula above with :math:`N_\\alpha` in place of N, keeping
+    only the columns of O and :math:`M_Y` with :math:`N_\\alpha > 0`. Its RSM
+    is :math:`O N_\\alpha O^\\top`. ``rank_`` is the number of singular
+    values left after thresholding, and ``n_hidden`` must be at least that
+    number. R has ``rank_`` columns, so ``free_parameters_`` can have fewer
+    columns than with ``alpha=0``. Once ``P * alpha`` reaches the largest
+    singular value, the network is zero and ``rank_`` is 0.
 
     The penalty is the one that parameter noise adds (Braun, Grant & Saxe,
     2025, Section 5). For a network without biases and i.i.d. Gaussian noise
