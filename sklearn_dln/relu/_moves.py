@@ -11,13 +11,18 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.linalg
 import scipy.sparse
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils import check_random_state
 
 from ..utils._validation import Interval, StrOptions, validate_params
-from ._blas import blas_threads_for
+from ._activity import (
+    _validate_mlp_input,
+    check_fitted_mlp,
+    compute_hidden_activity,
+    count_hidden_layers,
+    resolve_hidden_layer,
+)
 from ._edits import (
     append_units,
     check_positively_homogeneous,
@@ -26,13 +31,7 @@ from ._edits import (
     replace_layer,
     rescale_units,
 )
-from ._activity import (
-    _validate_mlp_input,
-    check_fitted_mlp,
-    compute_hidden_activity,
-    count_hidden_layers,
-    resolve_hidden_layer,
-)
+from ._linalg import input_null_space
 from ._target import fit_target_move
 
 __all__ = ["RELU_MOVES", "apply_relu_move"]
@@ -143,38 +142,13 @@ def _duplicate_units(coefs, intercepts, layer, units, n_copies):
     return coefs, intercepts, {"units": units, "n_copies": n_copies}
 
 
-def input_null_basis(X):
-    """Return an orthonormal basis of the inputs orthogonal to every row of ``X``.
-
-    Returns
-    -------
-    basis : ndarray of shape (n_features, n_features - rank)
-        Columns span the orthogonal complement of the row space of ``X``.
-    rank : int
-        Numerical rank of ``X``: singular values above
-        ``max(X.shape) * eps * s_max`` count, as in ``numpy.linalg.matrix_rank``.
-    """
+def _add_input_null_weights(coefs, intercepts, X, scale, rng):
     if scipy.sparse.issparse(X):
         # NOTE: sparse inputs are densified here, which needs
         # n_samples * n_features floats of memory.
         X = X.toarray()
-    X = np.asarray(X, dtype=np.float64)
-    n_samples, n_features = X.shape
-    # Right singular vectors spanning all of R^n_features: the economy SVD
-    # has them when n_samples >= n_features, the full one otherwise (whose
-    # left factor is then only n_samples x n_samples).
-    with blas_threads_for(X.shape):
-        _, s, Vt = scipy.linalg.svd(
-            X, full_matrices=n_samples < n_features, check_finite=False
-        )
-    tolerance = max(X.shape) * np.finfo(np.float64).eps * (s[0] if s.size else 0.0)
-    rank = int(np.count_nonzero(s > tolerance))
-    return Vt[rank:].T, rank
-
-
-def _add_input_null_weights(coefs, intercepts, X, scale, rng):
-    basis, rank = input_null_basis(X)
-    if basis.shape[1] == 0:
+    null_space = input_null_space(X)
+    if null_space.dim == 0:
         warnings.warn(
             f"The training inputs span all {X.shape[1]} input dimensions, so "
             "method='input_null' has no direction to add weights along and "
@@ -186,11 +160,11 @@ def _add_input_null_weights(coefs, intercepts, X, scale, rng):
     # the complement of the training inputs' span. Here W += P_u G, drawn as
     # N C with N the orthonormal null-space basis and C Gaussian, which has
     # the distribution of P_u G for Gaussian G; X N is zero up to rounding.
-    coordinates = float(scale) * rng.standard_normal((basis.shape[1], W.shape[1]))
-    added = (basis @ coordinates).astype(W.dtype, copy=False)
+    coordinates = float(scale) * rng.standard_normal((null_space.dim, W.shape[1]))
+    added = null_space.combine(coordinates).astype(W.dtype, copy=False)
     coefs = list(coefs)
     coefs[0] = W + added
-    info = {"rank": rank, "null_space_dim": basis.shape[1]}
+    info = {"rank": null_space.rank, "null_space_dim": null_space.dim}
     return coefs, list(intercepts), info
 
 
@@ -275,7 +249,8 @@ def apply_relu_move(
     target : array-like or dict, default=None
         Required by ``"target"``. An array of shape (n_samples, k) is a target
         activity pattern. A dict may hold ``"activity"`` (such an array),
-        ``"rsm"`` (a target RSM of shape (n_samples, n_samples)), or both.
+        ``"rsm"`` (a target RSM of shape (n_samples, n_samples), of which
+        the upper triangle and diagonal are read), or both.
     random_state : int, RandomState instance or None, default=None
         Seed of the random permutation, factors and weights.
 
@@ -334,7 +309,8 @@ def apply_relu_move(
     2. RSM target ``R`` of shape (n_samples, n_samples): rescale every unit
        of the layer (the added ones included) by ``a_j`` so that the
        uncentred RSM ``H_l diag(a)^2 H_l^\\top`` is closest to ``R`` in
-       Frobenius norm, with ``a_j`` confined to [1e-3, 1e3]. The match is
+       Frobenius norm, with ``a_j`` confined to [1e-3, 1e3] times the best
+       common factor of all units. The match is
        reported as ``info["rsm_match"]``, the Pearson correlation of the
        strict upper triangles of the achieved and target RSMs
        (``info["rsm_match_before"]`` before rescaling; None where a

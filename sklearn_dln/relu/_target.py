@@ -15,18 +15,20 @@ import scipy.sparse
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
 
-from ._blas import blas_threads_for
+from ._activity import _HIDDEN_ACTIVATIONS, forward_hidden_layers
+from ._blas import single_blas_thread
 from ._edits import (
     append_units,
     check_positively_homogeneous,
     layer_weights,
     rescale_units,
 )
-from ._activity import _HIDDEN_ACTIVATIONS, forward_hidden_layers
+from ._linalg import least_squares
 
-# Bounds of the rescaling factors a_j fitted to an RSM target. A factor must
-# stay positive (zero would silence the unit and change the function), and
-# the bounds keep the rescaled weights within six orders of magnitude.
+# Bounds of the rescaling factors a_j fitted to an RSM target, relative to
+# the best common factor. A factor must stay positive (zero would silence the
+# unit and change the function), and the bounds keep the rescaled weights
+# within six orders of magnitude of each other.
 _FACTOR_BOUNDS = (1e-3, 1e3)
 _MAX_ITER_RSM = 1000
 
@@ -64,6 +66,16 @@ def _parse_target(target, n_samples):
                 f"the target RSM must have shape ({n_samples}, {n_samples}), one "
                 f"row and column per row of X; got {rsm.shape}."
             )
+        # Only the upper triangle and the diagonal are read.
+        upper = np.triu(rsm, k=1)
+        rsm = upper + upper.T + np.diag(np.diag(rsm))
+        pairs = rsm[np.triu_indices(n_samples, k=1)]
+        if pairs.size == 0 or np.ptp(pairs) <= 1e-12 * np.abs(pairs).max():
+            raise ValueError(
+                "the target RSM has a constant upper triangle, so it has no "
+                "similarity structure to match; it needs at least two distinct "
+                "similarities between different samples."
+            )
     return activity, rsm
 
 
@@ -86,12 +98,7 @@ def _fit_activity_units(activation, A_prev, T):
     resulting activity ``f([A_prev, 1] [W; b^T])`` against ``T``.
     """
     design = np.hstack([A_prev, np.ones((A_prev.shape[0], 1), dtype=A_prev.dtype)])
-    # gelsy (complete orthogonal factorisation) handles rank-deficient inputs,
-    # such as pixels that are zero in every image, and is faster than gelsd.
-    with blas_threads_for(design.shape):
-        solution, *_ = scipy.linalg.lstsq(
-            design, T, lapack_driver="gelsy", check_finite=False
-        )
+    solution = least_squares(design, T)
     achieved = activation(design @ solution)
     target_norm = np.linalg.norm(T)
     error = np.linalg.norm(achieved - T)
@@ -99,18 +106,56 @@ def _fit_activity_units(activation, A_prev, T):
     return solution[:-1], solution[-1], float(residual)
 
 
-def _upper_triangle_correlation(A, B):
-    """Return the Pearson correlation of the strict upper triangles of A and B,
-    or None when either triangle is constant (the correlation is undefined)."""
-    rows, cols = np.triu_indices(A.shape[0], k=1)
-    a = A[rows, cols]
-    b = B[rows, cols]
-    a = a - a.mean()
-    b = b - b.mean()
-    norm = np.linalg.norm(a) * np.linalg.norm(b)
-    if norm == 0:
-        return None
-    return float(np.clip(a @ b / norm, -1.0, 1.0))
+class _RSMTerms:
+    """Inner products that give the RSM ``A = H diag(c) H^T`` of any weights ``c``.
+
+    Every statistic of ``A`` used here (its Frobenius distance to the target
+    ``R`` and the Pearson correlation of their strict upper triangles) follows
+    from these terms in O(n_samples * n_units + n_units^2) operations, so no
+    further n_samples x n_samples product is formed.
+    """
+
+    def __init__(self, H, R):
+        gram = H.T @ H
+        self.M = gram * gram  # <h_j h_j^T, h_k h_k^T>
+        self.q = np.einsum("ij,ij->j", R @ H, H)  # <h_j h_j^T, R>
+        self.column_sums_sq = H.sum(axis=0) ** 2  # sum of the entries of h_j h_j^T
+        self.squares = H * H  # column j: the diagonal of h_j h_j^T
+        self.n_samples = H.shape[0]
+        self.R_diag = np.diag(R).copy()
+        self.R_total = float(R.sum())
+        self.R_norm_sq = float(np.sum(R * R))
+
+    def _upper_moments(self, total, trace, norm_sq, diag_sq):
+        """Return the sum and sum of squares of a symmetric matrix's strict upper triangle."""
+        return (total - trace) / 2.0, (norm_sq - diag_sq) / 2.0
+
+    def target_upper_moments(self):
+        return self._upper_moments(
+            self.R_total, self.R_diag.sum(), self.R_norm_sq, self.R_diag @ self.R_diag
+        )
+
+    def match(self, c):
+        """Return the Pearson correlation of the strict upper triangles of ``A`` and
+        ``R``, or None when either triangle is constant (to a relative 1e-12)."""
+        diag = self.squares @ c
+        sum_a, sum_sq_a = self._upper_moments(
+            c @ self.column_sums_sq, diag.sum(), c @ self.M @ c, diag @ diag
+        )
+        sum_r, sum_sq_r = self.target_upper_moments()
+        cross = (c @ self.q - diag @ self.R_diag) / 2.0
+        n_pairs = self.n_samples * (self.n_samples - 1) / 2.0
+        var_a = sum_sq_a - sum_a**2 / n_pairs
+        var_r = sum_sq_r - sum_r**2 / n_pairs
+        if var_a <= 1e-12 * sum_sq_a or var_r <= 1e-12 * sum_sq_r:
+            return None
+        r = (cross - sum_a * sum_r / n_pairs) / np.sqrt(var_a * var_r)
+        return float(np.clip(r, -1.0, 1.0))
+
+    def relative_residual(self, c):
+        """Return ``||A - R||_F / ||R||_F``."""
+        distance_sq = c @ self.M @ c - 2.0 * (c @ self.q) + self.R_norm_sq
+        return float(np.sqrt(max(distance_sq, 0.0) / self.R_norm_sq))
 
 
 def _solve_unconstrained(M, q):
@@ -119,7 +164,7 @@ def _solve_unconstrained(M, q):
     succeeds on a singular matrix)."""
     try:
         c = scipy.linalg.cho_solve(scipy.linalg.cho_factor(M), q)
-    except scipy.linalg.LinAlgError:
+    except np.linalg.LinAlgError:
         return None
     if not np.all(np.isfinite(c)):
         return None
@@ -128,23 +173,20 @@ def _solve_unconstrained(M, q):
     return c
 
 
-def _solve_box(M, q, start, normaliser):
-    """Minimise ``c^T M c - 2 q^T c`` over the box of squared factor bounds."""
+def _solve_box(M, q, start, low, high):
+    """Minimise ``c^T M c - 2 q^T c`` over the box ``[low, high]^n`` by L-BFGS-B."""
 
     def objective(c):
         Mc = M @ c
-        value = (c @ Mc - 2.0 * q @ c) / normaliser
-        gradient = 2.0 * (Mc - q) / normaliser
-        return value, gradient
+        return c @ Mc - 2.0 * q @ c, 2.0 * (Mc - q)
 
-    low, high = _FACTOR_BOUNDS
     result = scipy.optimize.minimize(
         objective,
         start,
         jac=True,
         method="L-BFGS-B",
-        bounds=scipy.optimize.Bounds(low**2, high**2),
-        options={"maxiter": _MAX_ITER_RSM, "ftol": 1e-15, "gtol": 1e-12},
+        bounds=scipy.optimize.Bounds(low, high),
+        options={"maxiter": _MAX_ITER_RSM, "ftol": 1e-10, "gtol": 1e-6},
     )
     if result.status == 1:
         warnings.warn(
@@ -156,36 +198,43 @@ def _solve_box(M, q, start, normaliser):
     return result.x, int(result.nit)
 
 
-def _fit_rsm_factors(H, R):
-    """Fit factors ``a`` so that ``H diag(a)^2 H^T`` approaches ``R``.
+def _fit_rsm_factors(terms):
+    """Fit factors ``a`` so that ``H diag(a)^2 H^T`` approaches the target ``R``.
 
     With ``c = a**2``, ``||H diag(c) H^T - R||_F^2 = c^T M c - 2 q^T c +
-    ||R||_F^2`` where ``M = (H^T H) * (H^T H)`` (elementwise) and
-    ``q_j = h_j^T R h_j``: a convex quadratic in ``c``. Its unconstrained
-    minimiser, when unique and inside the box of ``_FACTOR_BOUNDS``, is the
-    answer; otherwise L-BFGS-B minimises it over the box. Units that are silent
-    on every sample do not enter the RSM and keep the factor 1.
+    ||R||_F^2``: a convex quadratic in ``c``. It is solved in units of ``s``,
+    the best common value ``c = s 1``, so that the bounds ``_FACTOR_BOUNDS``
+    on ``a / sqrt(s)`` do not depend on the scale of ``R``. The unconstrained
+    minimiser, when unique and inside the bounds, is the answer; otherwise
+    L-BFGS-B minimises over the bounds. Units that are silent on every sample
+    do not enter the RSM and keep the factor 1.
 
     Returns the factors and the number of L-BFGS-B iterations (0 when the
     unconstrained minimiser was used).
     """
-    gram = H.T @ H
-    M = gram * gram
-    q = np.einsum("ij,ij->j", R @ H, H)
-    active = np.diag(M) > 0
-    M = M[np.ix_(active, active)]
-    q = q[active]
+    active = np.diag(terms.M) > 0
+    M = terms.M[np.ix_(active, active)]
+    q = terms.q[active]
+    common = q.sum() / M.sum() if M.size else 1.0
+    if not common > 0:
+        common = 1.0
+    # Dimensionless problem in c / common, with the objective divided by
+    # ||R||_F^2, so the L-BFGS-B tolerances are relative.
+    normaliser = max(terms.R_norm_sq, np.finfo(np.float64).tiny)
+    M = M * (common**2 / normaliser)
+    q = q * (common / normaliser)
 
-    low, high = _FACTOR_BOUNDS
-    c = _solve_unconstrained(M, q)
+    low, high = (bound**2 for bound in _FACTOR_BOUNDS)
     n_iter = 0
-    if c is None or np.any(c < low**2) or np.any(c > high**2):
-        start = np.ones(q.shape[0]) if c is None else np.clip(c, low**2, high**2)
-        normaliser = max(float(np.sum(R * R)), np.finfo(np.float64).tiny)
-        c, n_iter = _solve_box(M, q, start, normaliser)
+    # Matrix-vector products of this size run faster on one thread.
+    with single_blas_thread():
+        c = _solve_unconstrained(M, q)
+        if c is None or np.any(c < low) or np.any(c > high):
+            start = np.ones(q.shape[0]) if c is None else np.clip(c, low, high)
+            c, n_iter = _solve_box(M, q, start, low, high)
 
-    factors = np.ones(H.shape[1])
-    factors[active] = np.sqrt(c)
+    factors = np.ones(active.shape[0])
+    factors[active] = np.sqrt(c * common)
     return factors, n_iter
 
 
@@ -211,22 +260,15 @@ def fit_target_move(mlp, coefs, intercepts, layer, X, target):
     if rsm is not None:
         W_in, b, _ = layer_weights(coefs, intercepts, layer)
         H = activation(A_prev @ W_in + b)
-        target_match = _upper_triangle_correlation(rsm, rsm)
-        if target_match is None:
-            raise ValueError(
-                "the target RSM has a constant upper triangle, so it has no "
-                "similarity structure to match."
-            )
-        factors, n_iter = _fit_rsm_factors(H, rsm)
+        terms = _RSMTerms(H, rsm)
+        info["rsm_match_before"] = terms.match(np.ones(H.shape[1]))
+        factors, n_iter = _fit_rsm_factors(terms)
         coefs, intercepts = rescale_units(coefs, intercepts, layer, factors)
 
-        # relu(a z) = a relu(z) for a > 0, so the rescaled activity is H * a.
-        achieved = (H * factors**2) @ H.T
+        # relu(a z) = a relu(z) for a > 0, so the rescaled activity is H * a
+        # and its RSM is H diag(a^2) H^T.
         info["factors"] = factors
-        info["rsm_match_before"] = _upper_triangle_correlation(H @ H.T, rsm)
-        info["rsm_match"] = _upper_triangle_correlation(achieved, rsm)
-        info["rsm_residual"] = float(
-            np.linalg.norm(achieved - rsm) / np.linalg.norm(rsm)
-        )
+        info["rsm_match"] = terms.match(factors**2)
+        info["rsm_residual"] = terms.relative_residual(factors**2)
         info["rsm_n_iter"] = n_iter
     return coefs, intercepts, info

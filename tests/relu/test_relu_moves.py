@@ -278,3 +278,63 @@ def test_apply_relu_move_random_state_reproducible():
     first, _ = apply_relu_move(mlp, "nuisance", X=X, random_state=3)
     second, _ = apply_relu_move(mlp, "nuisance", X=X, random_state=3)
     assert_array_equal(first.coefs_[0], second.coefs_[0])
+
+
+def _inputs_with_blank_features(seed, dependent=False):
+    """Inputs whose features 0 and 3 are zero in every sample."""
+    rng = np.random.default_rng(seed)
+    X = rng.random((40, 7))
+    X[:, [0, 3]] = 0.0
+    if dependent:
+        X[:, 6] = X[:, 1] + 2.0 * X[:, 2]
+    return X
+
+
+@pytest.mark.parametrize("dependent", [False, True])
+def test_apply_relu_move_input_null_blank_features(dependent):
+    """Blank features, and dependent inked ones, give the exact null space."""
+    X = _inputs_with_blank_features(19, dependent=dependent)
+    mlp, X = build_random_mlp("regressor", (5,), X=X, seed=19)
+    moved, info = apply_relu_move(mlp, "input_null", X=X, random_state=0)
+    added = moved.coefs_[0] - mlp.coefs_[0]
+    assert info["rank"] == np.linalg.matrix_rank(X)
+    assert info["null_space_dim"] == 7 - info["rank"]
+    assert np.abs(X @ added).max() < 1e-12
+    if not dependent:
+        assert np.all(added[[1, 2, 4, 5, 6]] == 0.0)
+        assert np.all(added[[0, 3]] != 0.0)
+
+
+@pytest.mark.parametrize("dependent", [False, True])
+def test_apply_relu_move_target_activity_is_least_squares(dependent):
+    """The added units' weights are the minimum-norm least-squares fit."""
+    rng = np.random.default_rng(20)
+    X = _inputs_with_blank_features(20, dependent=dependent)
+    mlp, X = build_random_mlp("regressor", (4,), X=X, seed=20)
+    target = rng.random((40, 3))
+    moved, _ = apply_relu_move(mlp, "target", X=X, layer=0, target=target)
+    design = np.hstack([X, np.ones((40, 1))])
+    expected = np.linalg.lstsq(design, target, rcond=None)[0]
+    assert_allclose(moved.coefs_[0][:, 4:], expected[:-1], atol=1e-8)
+    assert_allclose(moved.intercepts_[0][4:], expected[-1], atol=1e-8)
+
+
+def test_apply_relu_move_target_rsm_statistics_match_direct():
+    """rsm_match and rsm_residual equal their direct n x n computation."""
+    rng = np.random.default_rng(21)
+    mlp, X = build_random_mlp("classifier", (6,), n_samples=30, seed=21)
+    pattern = rng.random((30, 2))
+    target_rsm = pattern @ pattern.T
+    target_rsm[np.tril_indices(30, -1)] = 99.0  # only the upper triangle is read
+    moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": target_rsm})
+
+    symmetric = np.triu(target_rsm) + np.triu(target_rsm, 1).T
+    upper = np.triu_indices(30, 1)
+    for H, key in ((hidden_activity(mlp, X), "rsm_match_before"),
+                   (hidden_activity(moved, X), "rsm_match")):
+        rsm = H @ H.T
+        direct = np.corrcoef(rsm[upper], symmetric[upper])[0, 1]
+        assert info[key] == pytest.approx(direct, abs=1e-9)
+    achieved = hidden_activity(moved, X) @ hidden_activity(moved, X).T
+    direct_residual = np.linalg.norm(achieved - symmetric) / np.linalg.norm(symmetric)
+    assert info["rsm_residual"] == pytest.approx(direct_residual, rel=1e-7)
