@@ -109,10 +109,10 @@ def _fit_activity_units(activation, A_prev, T):
 class _RSMTerms:
     """Inner products that give the RSM ``A = H diag(c) H^T`` of any weights ``c``.
 
-    Every statistic of ``A`` used here (its Frobenius distance to the target
-    ``R`` and the Pearson correlation of their strict upper triangles) follows
-    from these terms in O(n_samples * n_units + n_units^2) operations, so no
-    further n_samples x n_samples product is formed.
+    The statistics of ``A`` used here are its Frobenius distance to the
+    target ``R`` and the Pearson correlation of their strict upper triangles.
+    Both follow from these terms in O(n_samples * n_units + n_units^2)
+    operations, so no further n_samples x n_samples product is formed.
     """
 
     def __init__(self, H, R):
@@ -205,7 +205,7 @@ def _fit_rsm_factors(terms):
     ||R||_F^2``: a convex quadratic in ``c``. It is solved in units of ``s``,
     the best common value ``c = s 1``, so that the bounds ``_FACTOR_BOUNDS``
     on ``a / sqrt(s)`` do not depend on the scale of ``R``. The unconstrained
-    minimiser, when unique and inside the bounds, is the answer; otherwise
+    minimiser is used when it is unique and inside the bounds; otherwise
     L-BFGS-B minimises over the bounds. Units that are silent on every sample
     do not enter the RSM and keep the factor 1.
 
