@@ -222,6 +222,18 @@ class RegionWalk:
         """Draw the standard normal noise of ``n_steps`` steps of the walked values."""
         return self.rng.standard_normal((n_steps, self._flat.size))
 
+    def _advance(self, n_steps):
+        """Draw the noise of ``n_steps`` steps and return their free parameters."""
+        return self._next_parameters(self.draw_noise(n_steps))
+
+    def _block_length(self, theta, first_step):
+        """Return the number of steps a block maps, step 0 included in the first."""
+        walked = self._walked[0] if self._walked else None
+        if walked is None:
+            # Every parameter is pinned: the batched ones carry the length.
+            walked = max(theta, key=lambda name: theta[name].ndim)
+        return theta[walked].shape[0] + (1 if first_step == 0 else 0)
+
     def _next_parameters(self, noise):
         """Advance the walk by one block of noise and return its free parameters."""
         n_steps = noise.shape[0]
@@ -297,37 +309,37 @@ class RegionWalk:
         counts = (
             min(block_steps, n_steps - done) for done in range(0, n_steps, block_steps)
         )
-        # Drawing the noise of large blocks is a large share of a step, so a
-        # worker thread draws the next blocks while this one is mapped. The
-        # worker draws the blocks in order, so the steps do not change.
+        # Drawing the noise and advancing the walked parameters is a large
+        # share of a step for large blocks, so a worker thread prepares the
+        # next blocks while this one is mapped. It advances the blocks in
+        # order, so the steps do not change.
         threaded = n_steps > block_steps and (
             self._flat.size * block_steps >= _THREADED_NOISE_VALUES
         )
         pool = ThreadPoolExecutor(max_workers=1) if threaded else None
         try:
             if pool is None:
-                noises = (self.draw_noise(count) for count in counts)
+                blocks = (self._advance(count) for count in counts)
             else:
-                noises = _prefetched(pool, self.draw_noise, counts, depth=2)
+                blocks = _prefetched(pool, self._advance, counts, depth=2)
             first_step = 0
-            for noise in noises:
+            for theta in blocks:
+                n_block = self._block_length(theta, first_step)
+                if first_step == 0:
+                    theta = {
+                        name: values
+                        if values.ndim < start[name].ndim
+                        else np.concatenate([start[name], values])
+                        for name, values in theta.items()
+                    }
+                out = None
+                if hidden_out is not None:
+                    out = hidden_out[first_step : first_step + n_block]
                 with blas_threads_for(n_hidden):
-                    theta = self._next_parameters(noise)
-                    if first_step == 0:
-                        theta = {
-                            name: values
-                            if values.ndim < start[name].ndim
-                            else np.concatenate([start[name], values])
-                            for name, values in theta.items()
-                        }
-                    out = None
-                    if hidden_out is not None:
-                        n_block = next(iter(theta.values())).shape[0]
-                        out = hidden_out[first_step : first_step + n_block]
                     W1, W2, H = self.map_parameters(theta, out=out)
                     self.check_block(W1, W2, first_step)
                 yield first_step, W1, W2, H
-                first_step += W1.shape[0]
+                first_step += n_block
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)

@@ -158,6 +158,9 @@ class ManifoldWalker(
     linear algebra, and each block of general or least-squares steps is
     checked against the fitted outputs (relative tolerance 1e-8). For
     networks of at most 256 hidden units the walk runs BLAS on one thread.
+    When a walk has several blocks of many free parameters, a worker thread
+    draws the noise of the next blocks while the current one is mapped; the
+    steps are the same either way.
 
     References
     ----------
