@@ -399,6 +399,7 @@ class ReLUMLPClassifier(_ReLUMLPMixin, MLPClassifier):
         self.layer = layer
 
     @available_if(_uses_stochastic_solver)
+    @fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Run one epoch of the stochastic solver on ``(X, y)``.
 
@@ -546,6 +547,7 @@ class ReLUMLPRegressor(_ReLUMLPMixin, MLPRegressor):
         self.layer = layer
 
     @available_if(_uses_stochastic_solver)
+    @fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Run one epoch of the stochastic solver on ``(X, y)``.
 

@@ -244,3 +244,12 @@ def test_hidden_activity_rejects_bad_input():
         hidden_activity(mlp, X[:, :2])
     with pytest.raises(TypeError):
         hidden_activity(LogisticRegression(), X)
+
+
+def test_relu_mlp_partial_fit_validates_layer(classification_data):
+    """partial_fit rejects an invalid layer before training."""
+    X, y = classification_data
+    clf = ReLUMLPClassifier(5, layer="last")
+    with pytest.raises(ValueError, match="layer"):
+        clf.partial_fit(X, y, classes=np.unique(y))
+    assert not hasattr(clf, "coefs_")
