@@ -171,17 +171,21 @@ class _ReLUMLPMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
             )
         params = estimator.get_params(deep=False)
         params.pop("activation", None)
+        params.pop("layer", None)
         wrapped = cls(**params, layer=layer)
         if layer != "all":
             resolve_hidden_layer(layer, count_hidden_layers(estimator))
 
         # Everything that is not a constructor parameter is fitted state:
         # public attributes ending in "_" and the private label binarizer,
-        # random state and optimizer that predict and partial_fit read.
-        for name, value in vars(estimator).items():
-            if name in params or name in ("activation", "loss"):
-                continue
-            setattr(wrapped, name, copy.deepcopy(value))
+        # random state and optimizer that predict and partial_fit read. One
+        # deepcopy call keeps the arrays that these attributes share shared.
+        skipped = set(params) | {"activation", "layer", "loss"}
+        state = {
+            name: value for name, value in vars(estimator).items() if name not in skipped
+        }
+        for name, value in copy.deepcopy(state).items():
+            setattr(wrapped, name, value)
         wrapped.hidden_representation_ = (
             None if X is None else wrapped._training_activity(X)
         )

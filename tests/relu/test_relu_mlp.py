@@ -151,6 +151,12 @@ def test_relu_mlp_from_estimator_does_not_refit(classification_data):
     assert np.any(mlp.coefs_[0] != 0.0)
     assert ReLUMLPClassifier.from_estimator(mlp).hidden_representation_ is None
 
+    rewrapped = ReLUMLPClassifier.from_estimator(
+        ReLUMLPClassifier.from_estimator(mlp, layer=0), layer=1
+    )
+    assert rewrapped.layer == 1
+    assert_array_equal(rewrapped.predict_proba(X), mlp.predict_proba(X))
+
 
 def test_relu_mlp_from_estimator_continues_training(classification_data):
     """partial_fit on a wrapped network continues from the wrapped weights."""
