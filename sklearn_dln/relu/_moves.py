@@ -282,8 +282,9 @@ def apply_relu_move(
     Notes
     -----
     Write hidden layer ``l`` as ``H_l = f(H_{l-1} W_l + 1 b_l^\\top)`` with
-    ``H_0 = X`` (samples as rows), ``W_l = coefs_[l]`` and ``f`` the
-    activation; ``W_{l+1}`` reads it out. Then, for every input:
+    ``H_0 = X`` (samples as rows), ``W_l = coefs_[l - 1]``,
+    ``b_l = intercepts_[l - 1]`` and ``f`` the activation; ``W_{l+1}`` reads
+    it out, and ``layer=l - 1`` selects it. Then, for every input:
 
     - a permutation ``Pi`` gives ``H_l Pi`` and ``Pi^\\top W_{l+1}``;
     - factors ``D = diag(a)``, ``a > 0``, give ``f(H_{l-1} W_l D + 1 b_l^\\top D)
@@ -296,9 +297,12 @@ def apply_relu_move(
       ``x (W_1 + P_u G) = x W_1`` for every ``x`` in their span, and the
       outputs change for inputs with a component outside it.
 
-    The first four moves work for every activation except that rescaling
-    needs ``f(a z) = a f(z)``. All are exact up to floating-point rounding:
-    in float64 the outputs agree to about 1e-13 relative to their size.
+    Permutation, nuisance units, duplication and input-null weights keep the
+    function for every activation; rescaling needs ``f(a z) = a f(z)`` for
+    ``a > 0``, which holds for ReLU and the identity. All moves are exact up
+    to floating-point rounding: the tests require outputs to agree to 1e-10
+    of the largest output in float64, and typical differences are about
+    1e-15.
 
     ``"target"`` acts on layer ``l`` in two steps, each optional:
 
@@ -310,8 +314,8 @@ def apply_relu_move(
        of the layer (the added ones included) by ``a_j`` so that the
        uncentred RSM ``H_l diag(a)^2 H_l^\\top`` is closest to ``R`` in
        Frobenius norm, with ``a_j`` confined to [1e-3, 1e3] times the best
-       common factor of all units. The match is
-       reported as ``info["rsm_match"]``, the Pearson correlation of the
+       common factor of all units. The match is reported as
+       ``info["rsm_match"]``, the Pearson correlation of the
        strict upper triangles of the achieved and target RSMs
        (``info["rsm_match_before"]`` before rescaling; None where a
        triangle is constant and the correlation undefined), and
