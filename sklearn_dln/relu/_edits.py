@@ -2,8 +2,8 @@
 
 In scikit-learn's layout hidden layer ``l`` has incoming weights
 ``coefs_[l]`` of shape (n_in, n_units), bias ``intercepts_[l]`` of shape
-(n_units,) and outgoing weights ``coefs_[l + 1]`` of shape (n_units, n_next):
-a unit is a column of the first, an entry of the second and a row of the
+(n_units,) and outgoing weights ``coefs_[l + 1]`` of shape (n_units, n_next).
+A unit is a column of the first, an entry of the second and a row of the
 third.
 """
 

@@ -1,10 +1,10 @@
 """Function-preserving moves of the hidden layers of scikit-learn MLPs.
 
 Each move maps a fitted MLP to a deep copy with other weights, and usually
-other hidden widths, that computes the same function: exactly for
-permutation, positive rescaling, nuisance units and duplication, and on the
-span of the training inputs for input-null weights (Braun, Grant & Saxe,
-ICML 2025, Section 6).
+other hidden widths, that computes the same function. Permutation, positive
+rescaling, nuisance units and duplication keep it exactly for every input.
+Input-null weights keep it on the span of the training inputs (Braun, Grant
+& Saxe, ICML 2025, Section 6).
 """
 
 import warnings
@@ -122,8 +122,8 @@ def _duplicate_units(coefs, intercepts, layer, units, n_copies):
     else:
         units = _unit_indices(units, n_units, "duplicate")
 
-    # Each chosen unit keeps its place and 1/n_copies of its outgoing weights;
-    # its n_copies - 1 copies are appended, copy by copy, with the same
+    # Each chosen unit keeps its place and 1/n_copies of its outgoing weights.
+    # Its n_copies - 1 copies are appended, copy by copy, with the same
     # incoming weights and bias and the other shares, so the copies' outgoing
     # weights sum to the original ones.
     share = W_out[units] / n_copies
@@ -228,9 +228,9 @@ def apply_relu_move(
     layer : int, default=-1
         Index of the hidden layer to change: 0 is the first hidden layer and
         negative values count back from the last one. ``"input_null"`` always
-        changes the first layer's incoming weights, the only weights that see
-        the inputs; for it ``layer`` is checked to be in range and otherwise
-        not used.
+        changes the first layer's incoming weights, because they are the only
+        weights that see the inputs. For it ``layer`` is checked to be in
+        range and otherwise not used.
     scale : float or array-like of shape (n_units,), default=1.0
         For ``"scale"``, a number ``s`` draws log-normal factors with
         ``log a ~ N(0, s^2)``, and an array gives the positive factors, one

@@ -31,7 +31,7 @@ def build_random_mlp(
     """Return a fitted MLP with random weights, and its training inputs.
 
     The network is fitted for one iteration so that scikit-learn sets every
-    fitted attribute, then its weights are replaced by Gaussian ones with
+    fitted attribute. Then its weights are replaced by Gaussian ones with
     variance 2 / fan_in and its biases by N(0, 0.25) draws, which keep a good
     share of the ReLU units active at every depth. ``n_outputs`` is the number
     of classes of a classifier.

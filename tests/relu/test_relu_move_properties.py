@@ -108,7 +108,7 @@ def test_apply_relu_move_duplicate_keeps_outputs(case, n_copies, data):
 
 @settings(max_examples=40, deadline=None)
 @given(case=mlp_cases(), std=st.floats(0.1, 5.0))
-def test_apply_relu_move_input_null_keeps_outputs_on_span(case, std):
+def test_apply_relu_move_input_null_on_span(case, std):
     """Input-null weights keep the outputs on the span of the training inputs."""
     mlp, X, in_span, layer, rng = case
     moved, info = apply_relu_move(
@@ -136,7 +136,7 @@ def test_apply_relu_move_target_keeps_outputs(case, n_target_units, use_rsm):
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_apply_relu_move_input_null_changes_outputs_off_span(seed, kind):
+def test_apply_relu_move_input_null_off_span(seed, kind):
     """Inputs with a component outside the training span get other outputs."""
     rng = np.random.default_rng(seed)
     n_hidden_layers = 1 + seed % 3

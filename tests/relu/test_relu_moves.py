@@ -130,7 +130,7 @@ def test_apply_relu_move_duplicate_shares_sum_to_original():
         apply_relu_move(mlp, "duplicate", X=X, units=[4])
 
 
-def test_apply_relu_move_input_null_weights_orthogonal_to_inputs():
+def test_apply_relu_move_input_null_orthogonal():
     """The added first-layer weights are orthogonal to every training input."""
     rng = np.random.default_rng(7)
     X = _rank_deficient_inputs(rng, n_features=6, rank=4)
