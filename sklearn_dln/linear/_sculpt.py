@@ -153,6 +153,9 @@ def sculpt_representation(network, task, X, target, *, fit_intercept):
 
     Xc = X - x_mean
     Z = Xc @ A
+    # NOTE: the target is centred with plain column means even when the
+    # network was fitted with sample weights, so with unequal weights the
+    # projection is the closest in the unweighted Frobenius norm only.
     if fit_intercept:
         z_mean, t_mean = Z.mean(axis=0), target.mean(axis=0)
     else:
