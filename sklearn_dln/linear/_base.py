@@ -157,7 +157,7 @@ class _BaseLinearSolution(
             chunk = None
             if np.any(sample_weight > 0):
                 chunk = SufficientStatistics.from_arrays(
-                    X, Y, sample_weight, centred=self.fit_intercept, single_thread=True
+                    X, Y, sample_weight, centred=self.fit_intercept
                 )
 
         if chunk is None:

@@ -190,3 +190,21 @@ def test_partial_fit_zero_weight_chunks(task):
     before = model.coef_.copy()
     model.partial_fit(X[50:60], Y[50:60], sample_weight=np.zeros(10))
     np.testing.assert_array_equal(model.coef_, before)
+
+
+def test_statistics_row_split_matches_one_factor(rng):
+    """The threaded row-split QR has the scatter matrix of one QR."""
+    from threadpoolctl import threadpool_limits
+
+    X = rng.normal(size=(40_000, 70)) + 3.0
+    Y = X[:, :10] + rng.normal(size=(40_000, 10))
+    single = SufficientStatistics.from_arrays(X, Y, single_thread=True)
+    with threadpool_limits(3, "blas"):
+        split = SufficientStatistics.from_arrays(X, Y)
+
+    scatter = single.factor.T @ single.factor
+    np.testing.assert_allclose(
+        split.factor.T @ split.factor, scatter, rtol=1e-10, atol=1e-10 * scatter.max()
+    )
+    assert split.factor.shape == single.factor.shape
+    assert np.allclose(split.factor, np.triu(split.factor))

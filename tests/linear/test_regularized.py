@@ -232,16 +232,22 @@ def test_mrns_alpha_minimises_expected_noise_loss(task, rng):
             perturbed = _expected_noise_loss(W1 + step * D1, W2 + step * D2, X, Y, s2)
             assert best <= perturbed
 
-    # An independent optimiser over all weights of the same width.
-    shapes = (W1.shape, W2.shape)
-
+    # An independent optimiser over all weights of the same width. With the
+    # scaled variances both noise terms of the gradient carry the factor s2.
     def objective(theta):
-        V1 = theta[: W1.size].reshape(shapes[0])
-        V2 = theta[W1.size :].reshape(shapes[1])
-        return _expected_noise_loss(V1, V2, X, Y, s2)
+        V1 = theta[: W1.size].reshape(W1.shape)
+        V2 = theta[W1.size :].reshape(W2.shape)
+        H = X @ V1.T
+        E = H @ V2.T - Y
+        grad1 = (V2.T @ E.T @ X + s2 * H.T @ X) / P
+        grad2 = (E.T @ H + s2 * V2) / P
+        value = _expected_noise_loss(V1, V2, X, Y, s2)
+        return value, np.concatenate([grad1.ravel(), grad2.ravel()])
 
     start = rng.normal(size=W1.size + W2.size)
-    result = minimize(objective, start, method="L-BFGS-B", options={"ftol": 1e-14})
+    result = minimize(
+        objective, start, jac=True, method="L-BFGS-B", options={"ftol": 1e-15}
+    )
     assert best <= result.fun + 1e-10
     assert result.fun == pytest.approx(best, rel=1e-6)
 
@@ -296,11 +302,17 @@ def test_mwns_alpha_matches_factored_optimum(task, rng):
     def flat_objective(theta):
         V1 = theta[: W1.size].reshape(W1.shape)
         V2 = theta[W1.size :].reshape(W2.shape)
-        return objective(V1, V2)
+        H = X @ V1.T
+        E = H @ V2.T - Y
+        grad1 = V2.T @ E.T @ X / P + alpha * V1
+        grad2 = E.T @ H / P + alpha * V2
+        return objective(V1, V2), np.concatenate([grad1.ravel(), grad2.ravel()])
 
     best = objective(W1, W2)
     start = rng.normal(size=W1.size + W2.size)
-    result = minimize(flat_objective, start, method="L-BFGS-B", options={"ftol": 1e-14})
+    result = minimize(
+        flat_objective, start, jac=True, method="L-BFGS-B", options={"ftol": 1e-15}
+    )
     assert best <= result.fun + 1e-10
     assert result.fun == pytest.approx(best, rel=1e-6)
     np.testing.assert_allclose(W1 @ W1.T, W2.T @ W2, atol=1e-10)
