@@ -68,7 +68,10 @@ def make_stream_chunk(index, n_rows, n_features, n_outputs, seed=SEED):
     readout = shared.standard_normal((n_features, n_outputs)) / np.sqrt(n_features)
 
     rng = np.random.default_rng([seed, index])
-    X = offsets + scales * rng.standard_normal((n_rows, n_features))
+    # In place, so the generator adds no temporaries of the chunk's size.
+    X = rng.standard_normal((n_rows, n_features))
+    X *= scales
+    X += offsets
     Y = X @ readout + 0.1 * rng.standard_normal((n_rows, n_outputs))
     return X, Y
 
