@@ -22,7 +22,7 @@ LocalCluster with 2 worker processes bound to 127.0.0.1, and prints the time
 and the relative difference to the network of part b.
 
 The data are generated chunk by chunk from a seed per chunk, so no part ever
-holds the million-row matrix and parts b and c see identical numbers. The
+has the million-row matrix in memory and parts b and c see identical numbers. The
 inputs of part a have a power-law spectrum (singular values proportional to
 1/i, like natural images), which makes the penalised MWNS solver take
 hundreds of iterations where white noise would take a dozen.
