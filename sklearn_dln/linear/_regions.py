@@ -12,17 +12,20 @@ s. ``P_u = I - A A.T`` projects onto never-observed input directions.
 
 General and least-squares solutions (GLS, LSS; Braun, Grant & Saxe, 2025,
 Theorem 3.1 and Proposition 3.3), with m = min(n_hidden - r, n_features - r)
-extra rows and e = n_hidden - r - m rows that repeat earlier ones::
+rows of free input weights and e = n_hidden - r - m hidden units that mix
+the first r + m::
 
     K  = [V.T + E P_u ; Z]                 (r + m, n_features), E = 0 for LSS
-    W1 = T [I ; C] K
-    W2 = [[U diag(S), 0] - G3 C, G3] T^-1
+    W1 = [T K ; C K]
+    W2 = [([U diag(S), 0] - G3 C) T^-1, G3]
 
-so that ``W2 W1 = U diag(S) (V.T + E P_u)`` for every invertible T, every C
-and every G3: the end-to-end map equals M_ls on observed inputs (GLS) and
+so that ``W2 W1 = U diag(S) (V.T + E P_u)`` for every invertible T and every
+C and G3: the end-to-end map equals M_ls on observed inputs (GLS) and
 everywhere when E = 0 (LSS). G3 spans the readout weights on the directions
 the hidden layer never uses, which is the ``G3 (I - H H^+)`` freedom of the
-theorem.
+theorem. A full n_hidden x n_hidden mixing matrix in place of
+``[[T, 0], [C, I]]`` would add nothing: its extra block is absorbed by C and
+G3. Only T is inverted, so a step costs an (r + m)-sized solve.
 
 Minimum representation-norm solution (MRNS, Theorem 3.5)::
 
@@ -71,7 +74,7 @@ def free_parameter_shapes(region, task, n_hidden):
     if region in ("gls", "lss"):
         m, e = _extra_rows(task, n_hidden)
         shapes = {
-            "T": (n_hidden, n_hidden),
+            "T": (r + m, r + m),
             "Z": (m, p),
             "C": (e, r + m),
             "G3": (q, e),
@@ -145,36 +148,39 @@ def polar_factor(G):
 
 def _general_weights(task, theta, *, with_unobserved):
     T_free, Z, C, G3 = theta["T"], theta["Z"], theta["C"], theta["G3"]
-    n_hidden = T_free.shape[-1]
     batch = T_free.shape[:-2]
+    n_rows = T_free.shape[-1]
+    n_hidden = n_rows + C.shape[-2]
     r, p, q = task.rank, task.n_features, task.n_outputs
     U, S, V = task.ls_left, task.ls_singular_values, task.ls_right
 
     # Dimensionless parameters are put in the units of the solution: rows of
     # Z and E like the unit rows of V.T, G3 like the readout U diag(S), and T
     # a perturbation of the identity whose spectrum stays near 1 at scale 1.
-    T = np.eye(n_hidden) + T_free / (2.0 * np.sqrt(n_hidden))
-    Z = Z / np.sqrt(p)
-    C = C / np.sqrt(max(C.shape[-1], 1))
+    T = T_free * (0.5 / np.sqrt(max(n_rows, 1)))
+    diagonal = np.arange(n_rows)
+    T[..., diagonal, diagonal] += 1.0
+    C = C / np.sqrt(max(n_rows, 1))
     readout_unit = float(np.sqrt(np.mean(S**2))) if r else 0.0
     G3 = G3 * (readout_unit / np.sqrt(n_hidden))
 
-    top = np.broadcast_to(V.T, batch + (r, p))
+    K = np.empty(batch + (n_rows, p))
+    K[..., :r, :] = V.T
     if with_unobserved:
-        top = top + task.project_unobserved(theta["E"] / np.sqrt(p))
-    K = np.concatenate([top, Z], axis=-2)
-    L = np.concatenate(
-        [np.broadcast_to(np.eye(K.shape[-2]), batch + (K.shape[-2],) * 2), C],
-        axis=-2,
-    )
-    W1 = T @ (L @ K)
+        K[..., :r, :] += task.project_unobserved(theta["E"] / np.sqrt(p))
+    K[..., r:, :] = Z / np.sqrt(p)
 
-    readout = np.zeros(batch + (q, K.shape[-2]))
-    readout[..., :r] = U * S
-    B = np.concatenate([readout - G3 @ C, G3], axis=-1)
-    W2 = np.swapaxes(
-        np.linalg.solve(np.swapaxes(T, -1, -2), np.swapaxes(B, -1, -2)), -1, -2
+    W1 = np.empty(batch + (n_hidden, p))
+    W1[..., :n_rows, :] = T @ K
+    W1[..., n_rows:, :] = C @ K
+
+    readout = -(G3 @ C)
+    readout[..., :r] += U * S
+    W2 = np.empty(batch + (q, n_hidden))
+    W2[..., :n_rows] = np.swapaxes(
+        np.linalg.solve(np.swapaxes(T, -1, -2), np.swapaxes(readout, -1, -2)), -1, -2
     )
+    W2[..., n_rows:] = G3
     return W1, W2
 
 

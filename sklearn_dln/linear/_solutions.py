@@ -204,18 +204,21 @@ class GLSRegressor(_ScaledFreeParameters):
 
     .. math::
 
-        W_1 = T \\begin{bmatrix} I \\\\ C \\end{bmatrix}
+        W_1 = \\begin{bmatrix} T \\\\ C \\end{bmatrix}
               \\begin{bmatrix} V^\\top + E P_u \\\\ Z \\end{bmatrix},
         \\qquad
-        W_2 = \\begin{bmatrix} U S - G_3 C & G_3 \\end{bmatrix} T^{-1},
+        W_2 = \\begin{bmatrix} ([U S,\\ 0] - G_3 C)\\, T^{-1} & G_3
+              \\end{bmatrix},
 
     where :math:`P_u` projects onto input directions never observed in
-    training, T is invertible, and Z, C, E, G3 are arbitrary. Then
-    :math:`W_2 W_1 = U S (V^\\top + E P_u)`: exact on observed inputs and
-    free (through E) elsewhere. The dimensionless draws are put in the units
-    of the solution: rows of Z and E like the unit rows of :math:`V^\\top`,
-    G3 like the readout :math:`U S`, and
-    :math:`T = I + \\Theta_T / (2\\sqrt{n_{hidden}})`.
+    training, Z has :math:`m = \\min(n_{hidden} - r, n_{features} - r)` rows,
+    T is an invertible :math:`(r + m) \\times (r + m)` matrix, and Z, C, E
+    and G3 are arbitrary. Then :math:`W_2 W_1 = U S (V^\\top + E P_u)`: exact
+    on observed inputs and free (through E) elsewhere. The last
+    :math:`n_{hidden} - r - m` hidden units mix the first ones through C, and
+    G3 is their readout. The dimensionless draws are put in the units of the
+    solution: rows of Z and E like the unit rows of :math:`V^\\top`, G3 like
+    the readout :math:`U S`, and :math:`T = I + \\Theta_T / (2\\sqrt{r + m})`.
 
     References
     ----------{references}
@@ -279,10 +282,11 @@ class LSSRegressor(_ScaledFreeParameters):
 
     .. math::
 
-        W_1 = T \\begin{bmatrix} I \\\\ C \\end{bmatrix}
+        W_1 = \\begin{bmatrix} T \\\\ C \\end{bmatrix}
               \\begin{bmatrix} V^\\top \\\\ Z \\end{bmatrix},
         \\qquad
-        W_2 = \\begin{bmatrix} U S - G_3 C & G_3 \\end{bmatrix} T^{-1}.
+        W_2 = \\begin{bmatrix} ([U S,\\ 0] - G_3 C)\\, T^{-1} & G_3
+              \\end{bmatrix}.
 
     Z may point in any input direction, observed or not, which is what makes
     the representation :math:`H = X W_1^\\top` task-agnostic.
@@ -396,6 +400,11 @@ class MRNSRegressor(_BaseLinearSolution):
     :math:`\\lVert H \\rVert_F^2 + \\lVert W_2 \\rVert_F^2 = 2 \\lVert \\hat Y
     \\rVert_*`. It is computed without the pseudo-inverse of X through
     :math:`O^\\top X^{+\\top} = N^{-1} M_Y^\\top M`.
+
+    The representation norm is a sum over samples, so sample weights act as
+    repetitions of rows. Multiplying all weights by c keeps the function and
+    the shape of the RSM but scales the hidden activity by :math:`c^{-1/4}`
+    and the readout by :math:`c^{1/4}`.
 {alpha_loss}
     Here :math:`\\Omega = \\lVert X W_1^\\top \\rVert_F^2 + \\lVert W_2
     \\rVert_F^2`. Its minimum over the factorisations of given network

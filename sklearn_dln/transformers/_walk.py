@@ -27,8 +27,10 @@ from ..linear._regions import (
 _BLOCK_VALUES = 2**19
 _MAX_BLOCK_STEPS = 256
 
-# Noise values per block from which a worker thread draws the noise.
-_THREADED_NOISE_VALUES = 2**17
+# Noise values per block from which a worker thread draws the noise. A
+# general solution with 100 hidden units and 50 features walks about 8,000
+# values per step in blocks of 12 steps, and gains from the thread.
+_THREADED_NOISE_VALUES = 2**15
 
 # Relative tolerance on the fitted outputs of a walked general or
 # least-squares solution. The construction is exact, so a larger value means
@@ -261,12 +263,6 @@ class RegionWalk:
             self.theta[name] = block[name][-1]
         return block
 
-    # NOTE: general and least-squares steps miss the per-step times aimed at
-    # in benchmarks/bench_walk.py: about 230 to 250 microseconds (aim 200)
-    # with 100 hidden units and 50 features, and 12 to 13 (aim 10) with 16
-    # hidden units and 6 features, measured on an idle 2-core machine. Most
-    # of it is the region's formula (a batched solve with T per step), the
-    # product X W1.T and the Gaussian noise of every free parameter.
     def map_parameters(self, theta, out=None):
         """Return ``(W1, W2, H)`` of a batch of free parameters; H is the hidden activity.
 
