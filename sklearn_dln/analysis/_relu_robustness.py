@@ -19,7 +19,7 @@ from sklearn.utils import Bunch, check_random_state
 
 from ..datasets import load_digits_regression
 from ..relu import ReLUMLPClassifier, apply_relu_move
-from ..relu._blas import single_blas_thread
+from ..utils._threads import single_blas_thread
 from ..utils._validation import Interval, validate_params
 
 __all__ = ["ROBUSTNESS_VARIANTS", "measure_relu_robustness"]

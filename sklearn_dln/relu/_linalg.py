@@ -17,7 +17,7 @@ import numpy as np
 import scipy.linalg
 from scipy.linalg.lapack import dtrcon
 
-from ._blas import single_blas_thread
+from ..utils._threads import single_blas_thread
 
 # Reciprocal condition number (1-norm estimate) of the inked features above
 # which they count as full rank. The rank tolerance of the SVD is about

@@ -16,7 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
 
 from ._activity import _HIDDEN_ACTIVATIONS, forward_hidden_layers
-from ._blas import single_blas_thread
+from ..utils._threads import single_blas_thread
 from ._edits import (
     append_units,
     check_positively_homogeneous,

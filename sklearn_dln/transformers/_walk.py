@@ -11,7 +11,6 @@ because per-step Python overhead would dominate for small networks.
 import numbers
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -21,6 +20,7 @@ from ..linear._regions import (
     free_parameter_shapes,
     weights_from_free_parameters,
 )
+from ..utils._threads import single_blas_thread_if
 
 # Budget of float64 values a block of steps may hold in its largest arrays;
 # 2**19 values (4 MiB) keep a block in a typical L2/L3 cache.
@@ -48,20 +48,9 @@ _ADDED_PARAMETERS = {("mrns", "G2")}
 _SINGLE_THREAD_MAX_HIDDEN = 256
 
 
-@lru_cache(maxsize=1)
-def _threadpool_controller():
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
 def blas_threads_for(n_hidden):
     """Return a context manager limiting BLAS threads for a walk of this width."""
-    if n_hidden <= _SINGLE_THREAD_MAX_HIDDEN:
-        return _threadpool_controller().limit(limits=1, user_api="blas")
-    from contextlib import nullcontext
-
-    return nullcontext()
+    return single_blas_thread_if(n_hidden <= _SINGLE_THREAD_MAX_HIDDEN)
 
 
 def walk_generator(random_state):
