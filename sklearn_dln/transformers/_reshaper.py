@@ -354,7 +354,9 @@ class FunctionPreservingReshaper(
         if kind == "linear":
             self._move_linear(estimator, X_checked.astype(np.float64), rng)
         else:
-            self._move_mlp(estimator, X_checked, rng)
+            # The MLP validates X itself; the original X keeps the column
+            # names it was fitted with, so no feature-name warning is raised.
+            self._move_mlp(estimator, X, rng)
         return self
 
     def _checked_target(self, n_samples, n_hidden):
@@ -523,7 +525,7 @@ class FunctionPreservingReshaper(
             return X_checked @ self.coefs_[0] + self.intercepts_[0]
         from ..relu import hidden_activity
 
-        return hidden_activity(self.estimator_, X_checked, layer=self.layer)
+        return hidden_activity(self.estimator_, X, layer=self.layer)
 
     def fit_transform(self, X, y=None, sample_weight=None):
         """Fit, move, and return the hidden activity of the training inputs.

@@ -1,6 +1,7 @@
 """FunctionPreservingReshaper on scikit-learn MLPs and the ReLU wrappers."""
 
 import copy
+import warnings
 
 import numpy as np
 import pytest
@@ -8,13 +9,11 @@ from numpy.testing import assert_allclose, assert_array_equal
 from relu_networks import build_random_mlp, network_outputs
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Ridge
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 
 from sklearn_dln.relu import RELU_MOVES, ReLUMLPRegressor
-
-reshaper_module = pytest.importorskip("sklearn_dln.transformers._reshaper")
-FunctionPreservingReshaper = reshaper_module.FunctionPreservingReshaper
+from sklearn_dln.transformers import FunctionPreservingReshaper
 
 RTOL = 1e-10
 
@@ -96,3 +95,23 @@ def test_reshaper_relu_rejects_bad_input():
         FunctionPreservingReshaper(mlp, method="nuisance", layer=5).fit(X)
     with pytest.raises(NotFittedError):
         FunctionPreservingReshaper(MLPClassifier(), method="permute", prefit=True).fit(X)
+
+
+def test_reshaper_mlp_fitted_on_dataframe_warns_nothing():
+    """An MLP fitted on a DataFrame is moved and used without warnings.
+
+    Passing the validated array instead of the DataFrame to the MLP used to
+    raise scikit-learn's "X does not have valid feature names" warning.
+    """
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(40, 4)), columns=list("abcd"))
+    y = rng.normal(size=40)
+    mlp = MLPRegressor(hidden_layer_sizes=(8,), max_iter=300, random_state=0).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reshaper = FunctionPreservingReshaper(mlp, method="permute", random_state=0).fit(X)
+        moved = reshaper.predict(X)
+        hidden = reshaper.transform(X)
+    np.testing.assert_allclose(moved, mlp.predict(X), atol=1e-12)
+    assert hidden.shape == (40, 8)
