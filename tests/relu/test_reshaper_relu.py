@@ -107,7 +107,8 @@ def test_reshaper_mlp_fitted_on_dataframe_warns_nothing():
     rng = np.random.default_rng(0)
     X = pd.DataFrame(rng.normal(size=(40, 4)), columns=list("abcd"))
     y = rng.normal(size=40)
-    mlp = MLPRegressor(hidden_layer_sizes=(8,), max_iter=300, random_state=0).fit(X, y)
+    mlp = MLPRegressor(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=5000, random_state=0)
+    mlp.fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         reshaper = FunctionPreservingReshaper(mlp, method="permute", random_state=0).fit(X)
