@@ -9,6 +9,11 @@ def _fmt(value, digits=4):
     return f"{value:.{digits}f}"
 
 
+def _table_cell(text):
+    """Escape the pipes of ``text`` (as in ``|x - y|``) for a Markdown table cell."""
+    return text.replace("|", "\\|")
+
+
 def _public(result):
     """Drop the private array entries (keys starting with an underscore)."""
     if isinstance(result, dict):
@@ -70,9 +75,9 @@ def claims_markdown(sections):
     for key, section in sections.items():
         for claim in section.get("claims", []):
             verdict = "yes" if claim["holds"] else "**no**"
-            lines.append(
-                f"| {key} | {claim['claim']} | {claim['evidence']} | {verdict} |"
-            )
+            figure = key + claim.get("panel", "")
+            cells = [figure, claim["claim"], claim["evidence"], verdict]
+            lines.append("| " + " | ".join(_table_cell(c) for c in cells) + " |")
     lines.append("")
     return "\n".join(lines)
 
@@ -80,6 +85,8 @@ def claims_markdown(sections):
 def section_markdown(key, section):
     """Return the Markdown part of one figure section."""
     lines = [f"## Figure {key}: {section['title']}", ""]
+    if section.get("description"):
+        lines += [section["description"], ""]
     for name in section.get("figures", []):
         lines.append(f"![figure {key}]({name})")
     lines.append("")
