@@ -105,18 +105,20 @@ def run(context):
         {
             "claim": "weights drift along the walk",
             "evidence": f"relative change of W1 {numbers['weight_change_W1']:.3g}, "
-            f"of W2 {numbers['weight_change_W2']:.3g}",
+            f"of W2 {numbers['weight_change_W2']:.3g} (rule: both > {DRIFT_MIN:g})",
             "holds": min(numbers["weight_change_W1"], numbers["weight_change_W2"])
             > DRIFT_MIN,
         },
         {
             "claim": "hidden activity drifts along the walk",
-            "evidence": f"relative change {numbers['hidden_change']:.3g}",
+            "evidence": f"relative change {numbers['hidden_change']:.3g} "
+            f"(rule: > {DRIFT_MIN:g})",
             "holds": numbers["hidden_change"] > DRIFT_MIN,
         },
         {
             "claim": "outputs, loss, end-to-end map and RSM stay fixed",
-            "evidence": f"largest relative change {largest_constant:.1e}",
+            "evidence": f"largest relative change {largest_constant:.1e} "
+            f"(rule: <= {CONSTANT_RTOL:.0e})",
             "holds": largest_constant <= CONSTANT_RTOL,
         },
     ]
