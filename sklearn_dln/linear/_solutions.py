@@ -538,8 +538,11 @@ class MWNSRegressor(_BaseLinearSolution):
 
     with R any matrix with orthonormal columns, so its RSM is
     :math:`X V S V^\\top X^\\top` and its objective value is
-    :math:`2 \\lVert M \\rVert_*`. Every MWNS is a least-squares solution; when
-    the inputs are whitened it coincides with the MRNS.
+    :math:`2 \\lVert M \\rVert_*`. Every MWNS is a least-squares solution. When
+    :math:`X^\\top X = I` it coincides with the MRNS. With covariance-whitened
+    inputs, :math:`X^\\top X = P I`, the two have proportional RSMs but
+    different weights, because the MRNS representation norm is a sum over
+    the P samples.
 {alpha_loss}
     Here :math:`\\Omega = \\lVert W_1 \\rVert_F^2 + \\lVert W_2
     \\rVert_F^2`. Its minimum over the factorisations of a map

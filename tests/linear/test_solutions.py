@@ -417,3 +417,33 @@ def test_task_specific_rsm_matches_paper_code(task_name, cls, region):
     np.testing.assert_allclose(H @ H.T, expected, rtol=1e-10, atol=1e-12 * np.abs(expected).max())
     W1, W2 = reference[f"{task_name}_{region}_W1"], reference[f"{task_name}_{region}_W2"]
     np.testing.assert_allclose(model.predict(X), X @ (W2 @ W1).T, atol=1e-10)
+
+
+def test_mrns_equals_mwns_for_orthonormal_inputs(rng):
+    """With X.T @ X = I the MRNS and MWNS have the same weights and RSM."""
+    X, _ = np.linalg.qr(rng.normal(size=(60, 10)))
+    Y = rng.normal(size=(60, 4))
+    mrns = MRNSRegressor(fit_intercept=False, random_state=0).fit(X, Y)
+    mwns = MWNSRegressor(fit_intercept=False, random_state=0).fit(X, Y)
+    for a, b in zip(mrns.coefs_, mwns.coefs_):
+        assert np.linalg.norm(a) == pytest.approx(np.linalg.norm(b), rel=1e-12)
+    H_mrns, H_mwns = mrns.hidden_representation_, mwns.hidden_representation_
+    np.testing.assert_allclose(H_mrns @ H_mrns.T, H_mwns @ H_mwns.T, atol=1e-12)
+
+
+def test_mrns_and_mwns_differ_for_covariance_whitened_inputs(rng):
+    """With X.T @ X = P I the RSMs are proportional but the weights differ.
+
+    The MRNS representation norm sums over the P samples, so covariance
+    whitening leaves a factor P between the two objectives.
+    """
+    n_samples = 60
+    Q, _ = np.linalg.qr(rng.normal(size=(n_samples, 10)))
+    X, Y = np.sqrt(n_samples) * Q, rng.normal(size=(n_samples, 4))
+    mrns = MRNSRegressor(fit_intercept=False, random_state=0).fit(X, Y)
+    mwns = MWNSRegressor(fit_intercept=False, random_state=0).fit(X, Y)
+    H_mrns, H_mwns = mrns.hidden_representation_, mwns.hidden_representation_
+    rsm_mrns, rsm_mwns = H_mrns @ H_mrns.T, H_mwns @ H_mwns.T
+    np.testing.assert_allclose(rsm_mrns * np.sqrt(n_samples), rsm_mwns, atol=1e-10)
+    norm_ratio = np.linalg.norm(mwns.coefs_[0]) / np.linalg.norm(mrns.coefs_[0])
+    assert norm_ratio == pytest.approx(n_samples**0.25, rel=1e-10)
