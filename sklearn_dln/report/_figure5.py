@@ -57,7 +57,17 @@ def _draw(path, result, hidden, rsms):
             sem = errors.std(axis=1, ddof=1) / np.sqrt(errors.shape[1]) if (
                 errors.shape[1] > 1
             ) else np.zeros_like(mean)
-            ax.errorbar(levels, mean, yerr=sem, marker="o", capsize=2, label=name)
+            # The minimal network is drawn dashed and on top, because curves
+            # that coincide with it (input_null under parameter noise) would
+            # hide it.
+            style = (
+                {"color": "black", "linestyle": "--", "zorder": 5}
+                if name == "minimal"
+                else {}
+            )
+            ax.errorbar(
+                levels, mean, yerr=sem, marker="o", capsize=2, label=name, **style
+            )
         ax.set_xlabel(f"{noise} noise (standard deviation)")
         ax.set_ylabel("test error")
         ax.set_title(f"test error under {noise} noise")
@@ -66,6 +76,7 @@ def _draw(path, result, hidden, rsms):
         "all but input_null compute the same\nfunction everywhere: their curves coincide",
         xy=(0.02, 0.02), xycoords="axes fraction", fontsize=8, va="bottom",
     )
+
     for row in range(2, len(names)):
         axes[row, 2].axis("off")
     fig.suptitle(
