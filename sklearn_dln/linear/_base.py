@@ -283,7 +283,7 @@ class _BaseLinearSolution(
 
         Returns
         -------
-        H : ndarray of shape (n_samples, n_hidden_)
+        H : ndarray of shape (n_samples, `n_hidden_`)
             For a dask array ``X``, a lazy dask array with the row chunks of X.
         """
         check_is_fitted(self)
@@ -308,7 +308,7 @@ class _BaseLinearSolution(
 
         Returns
         -------
-        H : ndarray of shape (n_samples, n_hidden_)
+        H : ndarray of shape (n_samples, `n_hidden_`)
         """
         return self.fit(X, y, sample_weight=sample_weight).hidden_representation_
 

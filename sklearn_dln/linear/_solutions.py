@@ -19,19 +19,19 @@ _COMMON_PARAMETERS = """
 
 _COMMON_ATTRIBUTES = """
     coefs_ : list of ndarray
-        ``[W1.T, W2.T]`` with shapes (n_features, n_hidden_) and
-        (n_hidden_, n_outputs_), the layout of
+        ``[W1.T, W2.T]`` with shapes (n_features, `n_hidden_`) and
+        (`n_hidden_`, `n_outputs_`), the layout of
         :class:`~sklearn.neural_network.MLPRegressor`.
     intercepts_ : list of ndarray
-        ``[b1, b2]`` of shapes (n_hidden_,) and (n_outputs_,). With
+        ``[b1, b2]`` of shapes (`n_hidden_`,) and (`n_outputs_`,). With
         ``fit_intercept=True``, ``b1 = -W1 x_mean`` so the hidden activity of
         the training data has (weighted) mean zero, and ``b2 = y_mean``.
-    coef_ : ndarray of shape (n_outputs_, n_features) or (n_features,)
+    coef_ : ndarray of shape (`n_outputs_`, n_features) or (n_features,)
         End-to-end map ``W2 W1``, one-dimensional when ``y`` was 1-D, as in
         :class:`~sklearn.linear_model.LinearRegression`.
-    intercept_ : ndarray of shape (n_outputs_,) or float
+    intercept_ : ndarray of shape (`n_outputs_`,) or float
         Offset of the end-to-end map.
-    hidden_representation_ : ndarray of shape (n_samples, n_hidden_)
+    hidden_representation_ : ndarray of shape (n_samples, `n_hidden_`)
         Hidden activity of the training inputs, ``transform(X)``. Its Gram
         matrix is the representational similarity matrix (RSM); with
         ``fit_intercept=True`` it is the RSM of the centred activity. Set by
@@ -60,7 +60,7 @@ _COMMON_ATTRIBUTES = """
         ``[X, y]``); :meth:`partial_fit` adds to them.
     n_features_in_ : int
         Number of features seen during :meth:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit`, when ``X`` has string
         column names."""
 

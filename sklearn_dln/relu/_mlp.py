@@ -197,7 +197,9 @@ class _ReLUMLPMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
         return tags
 
 
-_MLP_DOC_PARAMETERS = """
+# The parameters before and after ``loss``, which only the regressor has, so
+# that each docstring lists them in the order of the signature.
+_MLP_DOC_LEADING_PARAMETERS = """
     hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100,)
         Width of each hidden layer, first layer first.
     layer : int or "all", default=-1
@@ -205,6 +207,9 @@ _MLP_DOC_PARAMETERS = """
         ``hidden_representation_``: 0 is the first hidden layer and negative
         values count back from the last one. ``"all"`` concatenates every
         hidden layer, first layer leftmost.
+"""
+
+_MLP_DOC_PARAMETERS = """\
     solver : {"lbfgs", "sgd", "adam"}, default="adam"
         Optimizer of the weights.
     alpha : float, default=1e-4
@@ -276,7 +281,7 @@ _MLP_DOC_ATTRIBUTES = """
         Number of epochs or iterations run.
     n_features_in_ : int
         Number of input features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Input feature names, when ``X`` had string column names.
 """
 
@@ -292,6 +297,7 @@ class ReLUMLPClassifier(_ReLUMLPMixin, MLPClassifier):
 
     Parameters
     ----------"""
+        + _MLP_DOC_LEADING_PARAMETERS
         + _MLP_DOC_PARAMETERS
         + """
     Attributes
@@ -441,10 +447,12 @@ class ReLUMLPRegressor(_ReLUMLPMixin, MLPRegressor):
 
     Parameters
     ----------"""
-        + _MLP_DOC_PARAMETERS
+        + _MLP_DOC_LEADING_PARAMETERS
         + """    loss : {"squared_error", "poisson"}, default="squared_error"
         Training loss; "poisson" uses an exponential output.
-
+"""
+        + _MLP_DOC_PARAMETERS
+        + """
     Attributes
     ----------"""
         + _MLP_DOC_ATTRIBUTES

@@ -120,7 +120,7 @@ class ManifoldWalker(
         Width of the hidden layer.
     n_features_in_ : int
         Number of features seen during :meth:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit`, when ``X`` has string
         column names.
 
@@ -385,7 +385,7 @@ class ManifoldWalker(
 
         Returns
         -------
-        H : ndarray of shape (n_samples, n_hidden_)
+        H : ndarray of shape (n_samples, `n_hidden_`)
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
@@ -402,7 +402,7 @@ class ManifoldWalker(
 
         Returns
         -------
-        H : ndarray of shape (n_samples, n_hidden_)
+        H : ndarray of shape (n_samples, `n_hidden_`)
         """
         return self.fit(X, y, sample_weight=sample_weight).hidden_representations_[-1]
 
