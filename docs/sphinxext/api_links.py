@@ -1,6 +1,6 @@
 """Cross-links between the API reference and the narrative pages.
 
-Three things are added to the build:
+These additions are made to the build:
 
 * every name that ``sklearn_dln`` re-exports at the top level (such as
   ``sklearn_dln.GLSRegressor``) becomes an alias of the object documented
@@ -14,9 +14,13 @@ Three things are added to the build:
   class inherits from scikit-learn, each linked to scikit-learn's own
   documentation. Their docstrings use scikit-learn's glossary and labels,
   which only scikit-learn's documentation defines.
+
+Constants such as ``REGIONS`` are tuples, whose inherited ``tuple``
+docstring is dropped; the API reference describes them itself.
 """
 
 import importlib
+import inspect
 
 from docutils import nodes
 from sphinx import addnodes
@@ -198,6 +202,18 @@ def _skip_foreign_members(app, what, name, obj, skip, options):
     return None
 
 
+def _drop_builtin_docstrings(app, what, name, obj, options, lines):
+    """Drop the docstring that a constant inherits from its built-in type.
+
+    A tuple constant such as ``REGIONS`` has no docstring of its own, so
+    autodoc would show the documentation of ``tuple``. The API reference
+    describes such constants in the content of their directive instead.
+    """
+    if what == "data" and type(obj).__module__ == "builtins":
+        if inspect.getdoc(obj) == inspect.getdoc(type(obj)):
+            lines.clear()
+
+
 def _public_path(cls):
     """Return the documented path of a class, or None for a private class.
 
@@ -261,6 +277,7 @@ def setup(app):
     app.add_directive("guide-mentions", GuideMentionsDirective)
     app.add_directive("inherited-methods", InheritedMethodsDirective)
     app.connect("autodoc-skip-member", _skip_foreign_members)
+    app.connect("autodoc-process-docstring", _drop_builtin_docstrings)
     app.connect("config-inited", _set_aliases)
     app.connect("doctree-read", _collect_mentions)
     app.connect("env-purge-doc", _purge_mentions)
