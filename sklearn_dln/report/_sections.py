@@ -4,7 +4,8 @@ A figure section is a function ``run(context) -> dict`` that computes its
 numbers, draws its figure when ``context.draw`` is true, and returns a
 JSON-ready dict with the keys
 
-- ``"title"``: one line naming the paper figure it reproduces;
+- ``"title"``: one line naming the figure of Braun, Grant & Saxe (ICML
+  2025) it reproduces;
 - ``"figures"``: list of PNG file names written into ``context.out_dir``;
 - ``"numbers"``: dict of the measured values (JSON types only);
 - ``"claims"``: list of ``{"claim": str, "evidence": str, "holds": bool}``,

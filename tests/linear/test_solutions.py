@@ -407,7 +407,7 @@ def test_estimator_fit_never_builds_sample_square_matrix(rng):
 @pytest.mark.parametrize("task_name", ["small", "tall"])
 @pytest.mark.parametrize("cls, region", [(MRNSRegressor, "mrns"), (MWNSRegressor, "mwns")])
 def test_task_specific_rsm_matches_paper_code(task_name, cls, region):
-    """MRNS and MWNS RSMs equal those computed by the paper's own code."""
+    """MRNS and MWNS RSMs equal those of the public code of Braun, Grant & Saxe."""
     reference = np.load(REFERENCE)
     X, Y = reference[f"{task_name}_X"], reference[f"{task_name}_Y"]
     n_hidden = reference[f"{task_name}_{region}_W1"].shape[0]
