@@ -12,6 +12,7 @@ from sklearn.base import (
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._norms import scaled_norm
 from ..utils._validation import Interval, check_sample_weight, fit_context
 from ._decomposition import decompose_statistics
 from ._regions import draw_free_parameters, weights_from_free_parameters
@@ -346,9 +347,9 @@ def check_construction(task, W1, W2):
     A = task.input_basis
     target = task.ls_map @ A
     reached = (W2 @ W1) @ A
-    scale = max(np.linalg.norm(target), np.finfo(np.float64).tiny)
-    residual = np.linalg.norm(reached - target) / scale
-    if np.linalg.norm(target) > 0 and residual > _CONSTRUCTION_RTOL:
+    target_norm = scaled_norm(target)
+    residual = scaled_norm(reached - target) / max(target_norm, np.finfo(np.float64).tiny)
+    if target_norm > 0 and residual > _CONSTRUCTION_RTOL:
         raise ValueError(
             f"The constructed network misses the least-squares fit by a relative "
             f"{residual:.2e}, more than {_CONSTRUCTION_RTOL:.0e}: the drawn free "

@@ -16,6 +16,7 @@ import numpy as np
 from scipy.linalg import svd
 from sklearn.utils.extmath import svd_flip
 
+from ..utils._norms import scaled_norm
 from ._streaming import SufficientStatistics
 
 __all__ = [
@@ -56,7 +57,8 @@ class TaskDecomposition:
         ``F = C.T @ Yc``, the targets in the sample basis C. The fitted
         outputs are ``Yhat = C @ F``.
     residual_sum_squares : float
-        ``||Yc - Yhat||_F^2``, twice the weight sum times the irreducible loss.
+        ``||Yc - Yhat||_F^2``, twice the weight sum times the irreducible loss;
+        ``inf`` when it exceeds the float64 range (targets beyond about 1e154).
     ls_map : ndarray of shape (n_outputs, n_features)
         Least-squares map ``M_ls = Yc.T @ pinv(Xc).T``, zero on input
         directions never observed in training.
@@ -171,8 +173,8 @@ def decompose_statistics(statistics):
 
     # Rounding in the subtraction of a mean leaves noise of order
     # eps * sqrt(weight_sum) * ||mean||, so ranks are judged against that too.
-    x_offset = np.sqrt(weight_sum) * np.linalg.norm(x_mean)
-    y_offset = np.sqrt(weight_sum) * np.linalg.norm(y_mean)
+    x_offset = np.sqrt(weight_sum) * scaled_norm(x_mean)
+    y_offset = np.sqrt(weight_sum) * scaled_norm(y_mean)
 
     R = statistics.factor
     return decompose_factor(
@@ -232,7 +234,10 @@ def decompose_factor(
     A, s = vt[:k].T, s[:k]
     F = u[:, :k].T @ Ry
     residual = Ry - u[:, :k] @ F
-    residual_sum_squares = float(np.sum(residual**2))
+    # The sum of squares is the only quantity of the fit that squares the
+    # targets; beyond 1e154 it is larger than float64 holds and becomes inf.
+    with np.errstate(over="ignore"):
+        residual_sum_squares = float(np.float64(scaled_norm(residual)) ** 2)
 
     y_scale = svd(Ry, compute_uv=False, check_finite=False)
     y_reference = max(y_scale[0] if y_scale.size else 0.0, y_offset)

@@ -40,6 +40,8 @@ with R the polar factor (orthonormal columns) of a free Gaussian matrix.
 
 import numpy as np
 
+from ..utils._norms import scaled_norm
+
 __all__ = [
     "REGIONS",
     "free_parameter_shapes",
@@ -161,7 +163,7 @@ def _general_weights(task, theta, *, with_unobserved):
     diagonal = np.arange(n_rows)
     T[..., diagonal, diagonal] += 1.0
     C = C / np.sqrt(max(n_rows, 1))
-    readout_unit = float(np.sqrt(np.mean(S**2))) if r else 0.0
+    readout_unit = scaled_norm(S) / np.sqrt(r) if r else 0.0
     G3 = G3 * (readout_unit / np.sqrt(n_hidden))
 
     K = np.empty(batch + (n_rows, p))
@@ -196,8 +198,10 @@ def _mrns_weights(task, theta):
     W1 = R @ readin
     W2 = (M * root_n) @ np.swapaxes(R, -1, -2)
 
+    if not np.any(theta["G2"]):
+        return W1, W2
     rows = max(N.shape[0], 1)
-    unit = float(np.linalg.norm(readin)) / np.sqrt(rows)
+    unit = scaled_norm(readin) / np.sqrt(rows)
     G2 = theta["G2"] * (unit / np.sqrt(task.n_features))
     W1 = W1 + task.project_unobserved(G2)
     return W1, W2

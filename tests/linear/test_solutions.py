@@ -447,3 +447,22 @@ def test_mrns_and_mwns_differ_for_covariance_whitened_inputs(rng):
     np.testing.assert_allclose(rsm_mrns * np.sqrt(n_samples), rsm_mwns, atol=1e-10)
     norm_ratio = np.linalg.norm(mwns.coefs_[0]) / np.linalg.norm(mrns.coefs_[0])
     assert norm_ratio == pytest.approx(n_samples**0.25, rel=1e-10)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("x_scale, y_scale", [(1e-200, 1.0), (1e200, 1.0), (1.0, 1e200), (1e-300, 1e-200)])
+def test_estimator_extreme_scales_stay_finite(cls, x_scale, y_scale, task):
+    """Data scaled by 1e-300 to 1e200 give the rescaled fit, with no warning.
+
+    Norms computed by squaring entries used to overflow at 1e200 (rank 0, a
+    mean-only network) and underflow at 1e-200 (NaN weights in the MRNS).
+    """
+    X, Y = task
+    base = cls(random_state=0).fit(X, Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scaled = cls(random_state=0).fit(x_scale * X, y_scale * Y)
+        prediction = scaled.predict(x_scale * X)
+    assert scaled.rank_ == base.rank_
+    assert np.all(np.isfinite(scaled.hidden_representation_))
+    np.testing.assert_allclose(prediction / y_scale, base.predict(X), rtol=1e-9)
