@@ -75,8 +75,15 @@ def load_npz_task(path):
         arrays that are not finite real matrices of matching length.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ReportInputError(f"{path} is a directory; pass an .npz file")
     if not path.is_file():
         raise ReportInputError(f"data file not found: {path}")
+    if not zipfile.is_zipfile(path):
+        raise ReportInputError(
+            f"{path} is not an .npz archive; save the arrays with "
+            f"numpy.savez(path, X=X, Y=Y)"
+        )
     try:
         with np.load(path, allow_pickle=False) as archive:
             missing = [key for key in ("X", "Y") if key not in archive.files]

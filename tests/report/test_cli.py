@@ -68,19 +68,26 @@ def test_report_draws_one_figure_per_solution_type(npz_task, tmp_path, capsys):
     "content, message",
     [
         (None, "data file not found"),
-        (b"not a zip archive", "cannot read"),
+        (b"not a zip archive", "is not an .npz archive"),
+        ("npy", "is not an .npz archive"),
+        ("directory", "is a directory"),
         ({"X": np.ones((4, 2))}, "no array named Y"),
         ({"X": np.ones((4, 2)), "Y": np.ones(3)}, "X has 4 samples but Y has 3"),
         ({"X": np.full((4, 2), np.nan), "Y": np.ones(4)}, "NaN or infinite"),
         ({"X": np.ones(4), "Y": np.ones(4)}, "X must be a 2-D array"),
         ({"X": np.array([["a", "b"]] * 3), "Y": np.ones(3)}, "must hold real numbers"),
     ],
-    ids=["missing", "not-npz", "no-Y", "lengths", "nan", "1d", "strings"],
+    ids=["missing", "not-npz", "npy", "directory", "no-Y", "lengths", "nan", "1d", "strings"],
 )
 def test_report_rejects_bad_data_file(content, message, tmp_path, capsys):
     """A missing or malformed file gives a one-line error and exit status 2."""
     path = tmp_path / "bad.npz"
-    if isinstance(content, bytes):
+    if content == "npy":
+        path = tmp_path / "array.npy"
+        np.save(path, np.ones((4, 2)))
+    elif content == "directory":
+        path = tmp_path
+    elif isinstance(content, bytes):
         path.write_bytes(content)
     elif isinstance(content, dict):
         np.savez(path, **content)
