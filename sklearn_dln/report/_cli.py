@@ -3,6 +3,8 @@
 import argparse
 import sys
 
+from .. import __version__
+from ..linear import decompose_task
 from ._data import ReportInputError, bundled_tasks, load_npz_task
 from ._progress import Progress
 from ._runner import run_report
@@ -35,6 +37,9 @@ def build_parser():
         prog="sklearn-dln",
         description="Solution manifolds and hidden representations of two-layer networks.",
     )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     report = commands.add_parser(
         "report",
@@ -61,11 +66,14 @@ def build_parser():
     )
     report.add_argument(
         "--n-hidden", type=_positive_int, default=None, metavar="K",
-        help="hidden width of every network (default: min(n_features, n_outputs))",
+        help="hidden width of the networks of the solution comparison, at least "
+        "the rank of each task (default: min(n_features, n_outputs) per task); "
+        "the figures use their own widths",
     )
     report.add_argument(
         "--random-state", type=_non_negative_int, default=0, metavar="S",
-        help="seed of the free parameters (default: 0)",
+        help="seed of the solution comparison's free parameters and of the "
+        "figures' tasks, walks and noise draws (default: 0)",
     )
     report.add_argument(
         "--figures", default=None, metavar="LIST",
@@ -88,6 +96,10 @@ def parse_figures(text):
     sections = available_sections()
     if text is None:
         return list(sections)
+    if not text.strip():
+        raise ReportInputError(
+            "--figures is empty; pass a list such as 1,3 or the word none"
+        )
     if text.strip().lower() == "none":
         return []
     keys = [part.strip() for part in text.split(",") if part.strip()]
@@ -100,12 +112,27 @@ def parse_figures(text):
     return [key for key in sections if key in keys]
 
 
+def check_n_hidden(n_hidden, tasks):
+    """Raise before any fit if ``--n-hidden`` is below the rank of a task."""
+    if n_hidden is None:
+        return
+    ranks = {task.name: decompose_task(task.X, task.Y).rank for task in tasks}
+    too_narrow = {name: rank for name, rank in ranks.items() if rank > n_hidden}
+    if too_narrow:
+        listed = ", ".join(f"'{name}' has rank {rank}" for name, rank in too_narrow.items())
+        raise ReportInputError(
+            f"--n-hidden {n_hidden} is narrower than a task needs: {listed}. "
+            f"Use --n-hidden {max(ranks.values())} or more, or omit the option."
+        )
+
+
 def main(argv=None):
     """Run the command line; return the exit status (0 success, 2 bad input)."""
     args = build_parser().parse_args(argv)
     try:
         figures = parse_figures(args.figures)
         tasks = [load_npz_task(args.data)] if args.data else bundled_tasks()
+        check_n_hidden(args.n_hidden, tasks)
         progress = Progress(len(tasks) + len(figures) + 1, quiet=args.quiet)
         run_report(
             tasks,

@@ -106,7 +106,9 @@ def test_report_rejects_too_narrow_network(npz_task, tmp_path, capsys):
         capsys,
     )
     assert status == 2
-    assert "n_hidden=1 is smaller than the rank of the task, 3" in err
+    assert "--n-hidden 1 is narrower than a task needs: 'small' has rank 3" in err
+    assert "Use --n-hidden 3 or more" in err
+    assert not (tmp_path / "r").exists()
 
 
 def test_report_rejects_unknown_figure(npz_task, tmp_path, capsys):
@@ -129,3 +131,23 @@ def test_report_runs_as_python_module(npz_task, tmp_path):
     )
     assert completed.returncode == 0, completed.stderr
     assert (out / "summary.json").is_file()
+
+
+def test_report_rejects_empty_figure_list(npz_task, tmp_path, capsys):
+    """An empty --figures value is an error, not a silent 'none'."""
+    status, _, err = _run(
+        ["report", "--data", str(npz_task), "--out", str(tmp_path / "r"), "--figures", ""],
+        capsys,
+    )
+    assert status == 2
+    assert "--figures is empty" in err
+
+
+def test_command_prints_version(capsys):
+    """sklearn-dln --version prints the package version and exits 0."""
+    import sklearn_dln
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert sklearn_dln.__version__ in capsys.readouterr().out
