@@ -34,12 +34,19 @@ class Progress:
         self._write(f"      {message}")
 
     def bar(self, label, done, total, width=30):
-        """Draw a one-line progress bar that redraws in place."""
+        """Draw a one-line progress bar.
+
+        On a terminal the bar redraws in place. A redirected stream gets only
+        the finished bar, so logs hold one line per bar.
+        """
         if self.quiet:
             return
+        interactive = getattr(self.stream, "isatty", lambda: False)()
+        if not interactive and done < total:
+            return
         filled = int(width * done / max(total, 1))
-        line = f"\r      {label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
-        self.stream.write(line)
+        line = f"      {label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        self.stream.write(f"\r{line}" if interactive else line)
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()
