@@ -299,7 +299,12 @@ def _noise_claims(excess, closed, output_changes):
 
 
 def _whitened_claim(walks, whitening, random_state):
-    """Check that MRNS and MWNS coincide and minimise both losses on whitened inputs.
+    """Check how the MRNS and MWNS relate on whitened inputs.
+
+    With ``X^T X = I`` the two coincide and minimise both expected losses.
+    With covariance-whitened inputs, ``X^T X = P I``, the MRNS representation
+    norm sums over the P samples, so the two RSMs are only proportional and
+    the MRNS alone minimises the loss under scaled parameter noise.
 
     Returns the claim and its JSON-ready numbers.
     """
@@ -327,7 +332,7 @@ def _whitened_claim(walks, whitening, random_state):
     )
     walker = walks.whitened_lss[whitening]
     steps = np.arange(0, walks.settings["n_steps"] + 1, walks.settings["noise_stride"])
-    lss_excess = {}
+    lss_excess, mwns_excess = {}, {}
     for noise in NOISES:
         loss = {
             name: expected_loss(model, X, Y, noise) for name, model in networks.items()
@@ -336,30 +341,65 @@ def _whitened_claim(walks, whitening, random_state):
             [expected_loss(_weights_at(walker, t), X, Y, noise) for t in steps]
         )
         differences[noise] = abs(loss["mrns"] - loss["mwns"]) / loss["mrns"]
+        mwns_excess[noise] = (loss["mwns"] - loss["mrns"]) / loss["mrns"]
         lss_excess[noise] = float(walk.min() - loss["mrns"]) / loss["mrns"]
     numbers = {
         "relative_difference_mrns_mwns": differences,
         "rsa_mrns_mwns": similarity,
         "lss_walk_excess": lss_excess,
     }
-    largest_difference = max(differences.values())
-    claim = make_claim(
-        f"with whitened inputs ({WHITENINGS[whitening]}) the MRNS and MWNS "
-        f"coincide and minimise the expected loss under input noise and under "
-        f"scaled parameter noise",
+    numbers["mwns_excess"] = mwns_excess
+    if whitening == "gram":
+        claim = _coinciding_claim(differences, similarity, lss_excess)
+    else:
+        claim = _proportional_claim(differences, similarity, lss_excess, mwns_excess)
+    return claim, numbers
+
+
+def _evidence(differences, similarity, lss_excess):
+    return (
         f"relative difference between MRNS and MWNS: RSM "
         f"{differences['rsm']:.1e}, input-noise loss {differences['input']:.1e}, "
         f"parameter-noise loss {differences['parameter']:.1e} (RSA "
-        f"{similarity:.4f}); lowest relative "
-        f"excess of an LSS walk over the MRNS: input noise "
-        f"{lss_excess['input']:.1e}, parameter noise "
-        f"{lss_excess['parameter']:.2e} (rule: every difference <= "
-        f"{EXACT_RTOL:.0e} and every excess >= -{EXACT_RTOL:.0e})",
+        f"{similarity:.4f}); lowest relative excess of an LSS walk over the "
+        f"MRNS: input noise {lss_excess['input']:.1e}, parameter noise "
+        f"{lss_excess['parameter']:.2e}"
+    )
+
+
+def _coinciding_claim(differences, similarity, lss_excess):
+    largest_difference = max(differences.values())
+    return make_claim(
+        f"with whitened inputs ({WHITENINGS['gram']}) the MRNS and MWNS "
+        f"coincide and minimise the expected loss under input noise and under "
+        f"scaled parameter noise",
+        _evidence(differences, similarity, lss_excess)
+        + f" (rule: every difference <= {EXACT_RTOL:.0e} and every excess >= "
+        f"-{EXACT_RTOL:.0e})",
         all_at_most(largest_difference, EXACT_RTOL)
         and all_at_least(list(lss_excess.values()), -EXACT_RTOL),
         panel="D",
     )
-    return claim, numbers
+
+
+def _proportional_claim(differences, similarity, lss_excess, mwns_excess):
+    return make_claim(
+        f"with covariance-whitened inputs ({WHITENINGS['covariance']}) the MRNS "
+        f"and MWNS RSMs are proportional (RSA 1) but the solutions differ, "
+        f"because the MRNS representation norm sums over the P samples: both "
+        f"minimise the loss under input noise, the MRNS alone the loss under "
+        f"scaled parameter noise",
+        _evidence(differences, similarity, lss_excess)
+        + f"; relative excess of the MWNS over the MRNS under parameter noise "
+        f"{mwns_excess['parameter']:.2e} (rule: RSA >= 1 - {EXACT_RTOL:.0e}, "
+        f"RSM difference and MWNS excess >= {HIGHER_MIN:.0e}, input-noise "
+        f"difference <= {EXACT_RTOL:.0e}, every LSS excess >= -{EXACT_RTOL:.0e})",
+        all_at_least(similarity, 1 - EXACT_RTOL)
+        and all_at_least([differences["rsm"], mwns_excess["parameter"]], HIGHER_MIN)
+        and all_at_most(differences["input"], EXACT_RTOL)
+        and all_at_least(list(lss_excess.values()), -EXACT_RTOL),
+        panel="D",
+    )
 
 
 # Matplotlib line styles that keep coinciding curves (the three least-squares

@@ -134,3 +134,21 @@ def test_standardised_errors_with_zero_standard_error():
     assert ratio[0] == 0.0
     assert np.isinf(ratio[1])
     assert not within_standard_errors([1.5], [0.0], [1.0], 4)
+
+
+def _whitening_numbers(rsa_value=1.0, rsm=6.7, parameter=0.89, input_noise=1e-15):
+    differences = {"rsm": rsm, "input": input_noise, "parameter": abs(parameter)}
+    lss_excess = {"input": 0.0, "parameter": 2.0}
+    mwns_excess = {"input": input_noise, "parameter": parameter}
+    return differences, rsa_value, lss_excess, mwns_excess
+
+
+def test_covariance_whitening_claim_rule():
+    """The covariance-whitening claim fails when its measured numbers do not fit."""
+    from sklearn_dln.report._figure4_noise import _proportional_claim
+
+    assert _proportional_claim(*_whitening_numbers())["holds"]
+    assert not _proportional_claim(*_whitening_numbers(rsa_value=0.98))["holds"]
+    assert not _proportional_claim(*_whitening_numbers(rsm=1e-12))["holds"]
+    assert not _proportional_claim(*_whitening_numbers(parameter=-0.89))["holds"]
+    assert not _proportional_claim(*_whitening_numbers(input_noise=1e-3))["holds"]
