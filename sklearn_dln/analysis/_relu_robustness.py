@@ -201,6 +201,9 @@ def _check_claims(clean_errors, errors, levels):
         "evidence": f"test error at parameter noise {top:g}: duplicate {dup:.4f}, "
         + ", ".join(f"{name} {value:.4f}" for name, value in others.items()),
         "holds": bool(all(dup < value for value in others.values())),
+        "note": "How much the copies gain from averaging depends on the number "
+        "of copies and, for the comparison, on the size of the nuisance units' "
+        "incoming weights; the ReLU guide page shows both.",
     })
 
     mean_null_in, mean_min_in, margin_in = _compare_at_top(errors["input"], "input_null")

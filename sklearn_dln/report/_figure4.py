@@ -65,8 +65,8 @@ def compute_panel_c(context, walks):
             make_claim(
                 f"a decoder fitted at step 0 degrades along the {region.upper()} walk",
                 f"MSE {errors[0]:.2e} -> {errors[-1]:.2e} "
-                f"({growth:.3g} of the target variance; rule: growth > "
-                f"{DEGRADED_MIN:g} of the target variance)",
+                f"(growth {growth:.3g} times the target variance; rule: "
+                f"growth > {DEGRADED_MIN:g} times the target variance)",
                 growth > DEGRADED_MIN,
                 panel="C",
             )

@@ -136,6 +136,10 @@ def _type_share_claim(r2):
         f"(rule: type pair >= {TYPE_SHARE_MIN:.0%})",
         depends_mostly_on_rows(table, TYPE_SHARE_MIN),
         panel="A",
+        note="Task-specific sources predict task-specific targets of another "
+        "function much less well than of the same function, so the share of "
+        "same vs different function grows with how different the two tasks "
+        "are. Here they are two random regression tasks on shared inputs.",
     )
     return claim, shares
 
@@ -162,6 +166,9 @@ def _asymmetry_claims(r2, condition):
             f"(rule: every step >= {ASYMMETRY_MIN})",
             exceeds_by(forward, reverse, ASYMMETRY_MIN),
             panel="A",
+            note="The gap between the two directions fluctuates along the walk, "
+            "and the rule asks for it at every step; the mean over the walk is "
+            "given beside the lowest value.",
         ),
     ]
 

@@ -8,7 +8,7 @@ tested on numbers that violate them.
 import numpy as np
 
 
-def make_claim(claim, evidence, holds, *, panel=None):
+def make_claim(claim, evidence, holds, *, panel=None, note=None):
     """Return a claim entry of a report section.
 
     Parameters
@@ -21,10 +21,14 @@ def make_claim(claim, evidence, holds, *, panel=None):
         The verdict of the rule.
     panel : str or None, default=None
         Panel letter of the figure the claim belongs to.
+    note : str or None, default=None
+        What the verdict depends on, shown under the claims table.
     """
     entry = {"claim": claim, "evidence": evidence, "holds": bool(holds)}
     if panel is not None:
         entry["panel"] = panel
+    if note is not None:
+        entry["note"] = note
     return entry
 
 

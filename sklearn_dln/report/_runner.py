@@ -68,6 +68,13 @@ def run_report(
         if draw:
             result["figures"] = _draw_solutions(task, result, out_dir)
         report["tasks"][task.name] = result
+        if result["rank"] == 0:
+            report["notices"].append(
+                f"Task '{task.name}': the fitted outputs are constant (rank 0). "
+                f"The MRNS and MWNS hidden activity is zero, so their RSA is "
+                f"undefined; GLS and LSS keep random hidden activity that their "
+                f"readout ignores."
+            )
 
     context = ReportContext(
         out_dir=out_dir,

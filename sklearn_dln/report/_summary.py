@@ -78,7 +78,27 @@ def claims_markdown(sections):
             figure = key + claim.get("panel", "")
             cells = [figure, claim["claim"], claim["evidence"], verdict]
             lines.append("| " + " | ".join(_table_cell(c) for c in cells) + " |")
-    lines.append("")
+    lines += [
+        "",
+        "Each verdict applies the rule written in its row to the numbers of this "
+        "run; the thresholds are constants of the report, fixed before any run. "
+        "A **no** means that this run's numbers miss the rule at these settings. "
+        "It is a finding of the reproduction, not a fault of the library, whose "
+        "exactness (unchanged outputs, membership of each region) the rows "
+        "above and the test suite check separately.",
+        "",
+    ]
+    notes = [
+        (key + claim.get("panel", ""), claim)
+        for key, section in sections.items()
+        for claim in section.get("claims", [])
+        if claim.get("note")
+    ]
+    for figure, claim in notes:
+        verdict = "holds" if claim["holds"] else "does not hold"
+        lines.append(f"- {figure}, {claim['claim']} ({verdict}): {claim['note']}")
+    if notes:
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -93,6 +113,12 @@ def section_markdown(key, section):
     return "\n".join(lines)
 
 
+def _width(n_hidden):
+    if n_hidden is None:
+        return "min(n_features, n_outputs) of each task (the default)"
+    return str(n_hidden)
+
+
 def write_markdown(path, report):
     """Write the Markdown summary of ``report`` to ``path``."""
     lines = [
@@ -104,10 +130,11 @@ def write_markdown(path, report):
         "function on the training data, so their training errors agree up to "
         "rounding, yet only MRNS and MWNS have a representation fixed by the "
         "task: their RSA across random states is 1, while GLS and LSS change "
-        "with the random state.",
+        "with the random state. (RSA is undefined when the fitted outputs are "
+        "constant, for instance when the targets do not depend on the inputs.)",
         "",
         f"Settings: random_state={report['settings']['random_state']}, "
-        f"n_hidden={report['settings']['n_hidden']}.",
+        f"n_hidden={_width(report['settings']['n_hidden'])}.",
         "",
     ]
     if report.get("notices"):

@@ -151,3 +151,20 @@ def test_command_prints_version(capsys):
         main(["--version"])
     assert exit_info.value.code == 0
     assert sklearn_dln.__version__ in capsys.readouterr().out
+
+
+def test_report_rank_zero_task_has_notice(tmp_path, capsys):
+    """Targets that do not depend on the inputs get a notice, not silent blanks."""
+    rng = np.random.default_rng(0)
+    path = tmp_path / "zero.npz"
+    np.savez(path, X=rng.normal(size=(20, 4)), Y=np.zeros((20, 3)))
+    out = tmp_path / "report"
+    status, _, _ = _run(
+        ["report", "--data", str(path), "--out", str(out), "--figures", "none", "--quiet"],
+        capsys,
+    )
+    assert status == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["tasks"]["zero"]["rank"] == 0
+    assert summary["tasks"]["zero"]["rsa_across_seeds"]["mrns"] is None
+    assert any("rank 0" in notice for notice in summary["notices"])

@@ -84,9 +84,9 @@ def test_figure4_covariance_whitening_differs(figure4_section):
     (claim,) = [
         c
         for c in figure4_section["claims"]
-        if c["claim"].startswith("with whitened inputs (X^T X / P = I)")
+        if c["claim"].startswith("with covariance-whitened inputs (X^T X / P = I)")
     ]
-    assert not claim["holds"]
+    assert claim["holds"]
     whitened = figure4_section["numbers"]["D"]["whitened"]["covariance"]
     assert whitened["rsa_mrns_mwns"] == pytest.approx(1.0, abs=1e-9)
     assert whitened["relative_difference_mrns_mwns"]["rsm"] > 1.0
