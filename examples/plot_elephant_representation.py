@@ -61,13 +61,16 @@ print(f"largest change of any output: {change:.1e}")
 import matplotlib.pyplot as plt
 
 
+from sklearn.decomposition import KernelPCA
+
+
 def classical_mds(rsm):
-    """Return 2-D classical MDS coordinates of the items of an RSM."""
-    n_items = rsm.shape[0]
-    centring = np.eye(n_items) - 1.0 / n_items
-    values, vectors = np.linalg.eigh(centring @ rsm @ centring)
-    top = np.argsort(values)[::-1][:2]
-    return vectors[:, top] * np.sqrt(np.clip(values[top], 0.0, None))
+    """Return 2-D classical MDS coordinates of the items of an RSM.
+
+    Classical MDS of the distances between activity patterns is kernel PCA
+    of their Gram matrix, the RSM.
+    """
+    return KernelPCA(n_components=2, kernel="precomputed").fit_transform(rsm)
 
 
 representations = {
@@ -84,7 +87,10 @@ for row, (name, H) in enumerate(representations.items()):
     else:
         axes[row, 0].imshow(H, cmap="RdBu_r")
     axes[row, 0].set_ylabel(f"{name}\nitem")
-    axes[row, 1].imshow(rsm, cmap="RdBu_r")
+    # A diverging map centred at zero, so blue means negative similarity.
+    limit = np.abs(rsm).max()
+    image = axes[row, 1].imshow(rsm, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    fig.colorbar(image, ax=axes[row, 1], fraction=0.046)
     coordinates = classical_mds(rsm)
     axes[row, 2].scatter(*coordinates.T, c=np.arange(16), cmap="viridis")
 axes[0, 0].set_title("hidden activity")

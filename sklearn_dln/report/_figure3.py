@@ -1,6 +1,7 @@
 """Report section for Figure 3: a hidden layer that draws an elephant."""
 
 import numpy as np
+from sklearn.decomposition import KernelPCA
 
 from ..datasets import load_elephant, make_semantic_hierarchy
 from ..linear import GLSRegressor, MRNSRegressor, MWNSRegressor
@@ -20,15 +21,11 @@ DIFFERENT_RSA_MAX = 0.9
 def classical_mds(rsm, n_components=2):
     """Return classical (Torgerson) MDS coordinates of the samples of an RSM.
 
-    The RSM is a Gram matrix ``H H.T``; double centring it gives the Gram
-    matrix of the centred activity, whose leading eigenvectors scaled by the
-    root of their eigenvalues are the coordinates.
+    Classical MDS of the Euclidean distances between hidden activity patterns
+    is kernel PCA of their Gram matrix, the RSM ``H H.T``, which
+    :class:`~sklearn.decomposition.KernelPCA` computes.
     """
-    n_samples = rsm.shape[0]
-    centring = np.eye(n_samples) - 1.0 / n_samples
-    values, vectors = np.linalg.eigh(centring @ rsm @ centring)
-    order = np.argsort(values)[::-1][:n_components]
-    return vectors[:, order] * np.sqrt(np.clip(values[order], 0.0, None))
+    return KernelPCA(n_components=n_components, kernel="precomputed").fit_transform(rsm)
 
 
 def compute_representations(random_state):
@@ -72,7 +69,10 @@ def _draw(path, result):
         else:
             axes[row, 0].imshow(H, cmap="RdBu_r")
         axes[row, 0].set_ylabel(f"{name.upper()}\nitem")
-        axes[row, 1].imshow(rsm, cmap="RdBu_r")
+        # A diverging map centred at zero, so blue means negative similarity.
+        limit = np.abs(rsm).max()
+        image = axes[row, 1].imshow(rsm, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        fig.colorbar(image, ax=axes[row, 1], fraction=0.046)
         coordinates = classical_mds(rsm)
         axes[row, 2].scatter(coordinates[:, 0], coordinates[:, 1], c=np.arange(len(H)))
         for item, (x, y) in enumerate(coordinates):
