@@ -3,6 +3,7 @@
 from numbers import Integral
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -204,6 +205,11 @@ class _BaseLinearSolution(
     def _validate_training_data(
         self, X, y, sample_weight, *, reset, allow_all_zero=False
     ):
+        if sparse.issparse(y):
+            raise TypeError(
+                "A sparse target y was passed, but dense data is required. "
+                "Use y.toarray() to convert it to a dense numpy array."
+            )
         X, y = validate_data(
             self,
             X,

@@ -466,3 +466,17 @@ def test_estimator_extreme_scales_stay_finite(cls, x_scale, y_scale, task):
     assert scaled.rank_ == base.rank_
     assert np.all(np.isfinite(scaled.hidden_representation_))
     np.testing.assert_allclose(prediction / y_scale, base.predict(X), rtol=1e-9)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_estimator_rejects_sparse_target(cls, task):
+    """A sparse y raises TypeError asking for a dense array.
+
+    validate_data accepts a sparse multi-output y, which then failed deep in
+    numpy with "setting an array element with a sequence".
+    """
+    X, Y = task
+    with pytest.raises(TypeError, match="sparse target y"):
+        cls().fit(X, sparse.csr_matrix(Y))
+    with pytest.raises(TypeError, match="sparse target y"):
+        cls().partial_fit(X, sparse.csr_matrix(Y))
