@@ -81,6 +81,12 @@ def network_weights(model):
         W1, W2, b1, b2 = _estimator_weights(model)
         fit_intercept = bool(getattr(model, "fit_intercept", True))
 
+    _check_shapes(W1, W2, b1, b2)
+    return _Weights(W1=W1, W2=W2, b1=b1, b2=b2, fit_intercept=fit_intercept)
+
+
+def _check_shapes(W1, W2, b1, b2):
+    """Raise if the weights and biases do not form one two-layer network."""
     if W2.shape[1] != W1.shape[0]:
         raise ValueError(
             f"W1 has shape {W1.shape} and W2 has shape {W2.shape}: W2 needs one "
@@ -92,7 +98,6 @@ def network_weights(model):
             f"The biases have lengths {b1.shape[0]} and {b2.shape[0]}, but the "
             f"network has {W1.shape[0]} hidden units and {W2.shape[0]} outputs."
         )
-    return _Weights(W1=W1, W2=W2, b1=b1, b2=b2, fit_intercept=fit_intercept)
 
 
 def _estimator_weights(model):
@@ -204,13 +209,13 @@ class LinearNetwork:
     """
 
     def __init__(self, W1, W2, b1, b2, *, fit_intercept):
-        W1 = np.array(W1, dtype=np.float64)
-        W2 = np.array(W2, dtype=np.float64)
+        W1 = check_array(W1, dtype=np.float64, input_name="W1", copy=True)
+        W2 = check_array(W2, dtype=np.float64, input_name="W2", copy=True)
+        b1 = np.array(b1, dtype=np.float64).reshape(-1)
+        b2 = np.array(b2, dtype=np.float64).reshape(-1)
+        _check_shapes(W1, W2, b1, b2)
         self.coefs_ = [W1.T, W2.T]
-        self.intercepts_ = [
-            np.array(b1, dtype=np.float64),
-            np.array(b2, dtype=np.float64),
-        ]
+        self.intercepts_ = [b1, b2]
         self.fit_intercept = bool(fit_intercept)
         self.coef_ = self.coefs_[1].T @ self.coefs_[0].T
         self.intercept_ = self.coefs_[1].T @ self.intercepts_[0] + self.intercepts_[1]

@@ -363,7 +363,7 @@ def _reject_constant(values, label, compare):
     if np.ptp(values) <= _TIE_RTOL * np.max(np.abs(values)):
         raise ValueError(
             f"All {values.shape[0]} dissimilarities of the {label} input equal "
-            f"{values[0]!r} (to a relative {_TIE_RTOL:.0e}), so their {compare} "
+            f"{float(values[0]):g} (to a relative {_TIE_RTOL:.0e}), so their {compare} "
             f"correlation is undefined (zero variance). This happens when every "
             f"stimulus has the same representation or all stimuli are "
             f"equidistant; use compare='cosine' if a comparison is still needed."
