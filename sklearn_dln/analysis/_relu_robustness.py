@@ -167,7 +167,7 @@ def _check_claims(clean_errors, errors, levels):
         name: clean_errors[name] - clean_errors["minimal"] for name in clean_errors
     }
     claims.append({
-        "claim": "No move changes the test error without noise.",
+        "claim": "no move changes the test error without noise",
         "evidence": "test error without noise: " + ", ".join(
             f"{name} {value:.4f}" for name, value in clean_errors.items()
         ),
@@ -181,8 +181,8 @@ def _check_claims(clean_errors, errors, levels):
         holds = holds and mean_v - mean_m > margin
         parts.append(f"{name} {mean_v:.4f}")
     claims.append({
-        "claim": "Rescaled, nuisance and duplicated networks lose accuracy faster "
-        "than the minimal network under parameter noise.",
+        "claim": "rescaled, nuisance and duplicated networks lose accuracy faster "
+        "than the minimal network under parameter noise",
         "evidence": f"test error at parameter noise {top:g}: minimal "
         f"{_mean_and_sem(errors['parameter']['minimal'][-1])[0]:.4f}, "
         + ", ".join(parts) + " (each must exceed minimal by two standard errors)",
@@ -195,9 +195,9 @@ def _check_claims(clean_errors, errors, levels):
         for name in ("scale", "nuisance")
     }
     claims.append({
-        "claim": "Duplicated networks lose less accuracy under parameter noise "
+        "claim": "duplicated networks lose less accuracy under parameter noise "
         "than rescaled and nuisance networks, since the copies average their "
-        "incoming noise.",
+        "incoming noise",
         "evidence": f"test error at parameter noise {top:g}: duplicate {dup:.4f}, "
         + ", ".join(f"{name} {value:.4f}" for name, value in others.items()),
         "holds": bool(all(dup < value for value in others.values())),
@@ -211,8 +211,8 @@ def _check_claims(clean_errors, errors, levels):
         errors["parameter"], "input_null"
     )
     claims.append({
-        "claim": "The input-null network loses accuracy faster than the minimal "
-        "network under input noise, and not under parameter noise.",
+        "claim": "the input-null network loses accuracy faster than the minimal "
+        "network under input noise, and not under parameter noise",
         "evidence": f"at input noise {levels['input'][-1]:g}: input_null "
         f"{mean_null_in:.4f} vs minimal {mean_min_in:.4f}; at parameter noise "
         f"{top:g}: input_null {mean_null_par:.4f} vs minimal {mean_min_par:.4f} "
