@@ -101,11 +101,12 @@ default="uniform_average"
     R^2; :func:`~sklearn.metrics.r2_score` then counts it as 1 if it is
     predicted exactly and 0 otherwise.
 
-    Predictivity is asymmetric, and Braun, Grant & Saxe (2025) show that it
+    Predictivity is asymmetric, and Braun, Grant & Saxe (2025) find that it
     depends mostly on the type of solution. Representations of task-agnostic
     solutions (general and least-squares) predict those of task-specific ones
-    (MRNS, MWNS) well, but not the reverse. This holds even for networks that
-    compute the same function.
+    (MRNS, MWNS) well, but not the reverse, even for networks that compute the
+    same function. How much the function matters as well depends on how
+    different the compared tasks are.
 
     Examples
     --------
