@@ -139,10 +139,12 @@ def expected_loss_input_noise(
     if method == "closed_form":
         residual = weights.predict(X) - Y
         end_to_end = weights.W2 @ weights.W1
-        return float(
-            np.sum(residual**2) / (2.0 * X.shape[0])
-            + sigma**2 / 2.0 * np.sum(end_to_end**2)
-        )
+        # A loss beyond the float64 range is returned as inf, not raised.
+        with np.errstate(over="ignore"):
+            return float(
+                np.sum(residual**2) / (2.0 * X.shape[0])
+                + np.float64(sigma) ** 2 / 2.0 * np.sum(end_to_end**2)
+            )
 
     rng = check_random_state(random_state)
     n_samples, n_features = X.shape
@@ -261,13 +263,16 @@ def expected_loss_parameter_noise(
         hidden = weights.hidden(X)
         residual = hidden @ W2.T + weights.b2 - Y
         x_norm2 = np.sum(X**2)
-        total = (
-            np.sum(residual**2)
-            + sigma1**2 * x_norm2 * np.sum(W2**2)
-            + sigma2**2 * n_outputs * np.sum(hidden**2)
-            + sigma1**2 * sigma2**2 * n_outputs * n_hidden * x_norm2
-        )
-        return float(total / (2.0 * n_samples))
+        # A loss beyond the float64 range is returned as inf, not raised.
+        with np.errstate(over="ignore"):
+            var1, var2 = np.float64(sigma1) ** 2, np.float64(sigma2) ** 2
+            total = (
+                np.sum(residual**2)
+                + var1 * x_norm2 * np.sum(W2**2)
+                + var2 * n_outputs * np.sum(hidden**2)
+                + var1 * var2 * n_outputs * n_hidden * x_norm2
+            )
+            return float(total / (2.0 * n_samples))
 
     rng = check_random_state(random_state)
     entries_per_draw = W1.size + W2.size + n_samples * (n_hidden + 2 * n_outputs)

@@ -228,3 +228,18 @@ def test_noise_rejects_negative_sigma():
     W = (np.ones((1, 2)), np.ones((1, 1)))
     with pytest.raises(ValueError, match="sigma"):
         expected_loss_input_noise(W, np.ones((3, 2)), np.ones(3), sigma=-1.0)
+
+
+def test_closed_form_loss_beyond_float_range_is_inf():
+    """A huge noise gives an infinite expected loss, not an OverflowError."""
+    from sklearn_dln import MRNSRegressor
+    from sklearn_dln.analysis import (
+        expected_loss_input_noise,
+        expected_loss_parameter_noise,
+    )
+
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(10, 4)), rng.normal(size=(10, 2))
+    model = MRNSRegressor().fit(X, Y)
+    assert expected_loss_input_noise(model, X, Y, sigma=1e200) == np.inf
+    assert expected_loss_parameter_noise(model, X, Y, sigma1=1e200, sigma2=1.0) == np.inf
