@@ -109,5 +109,5 @@ plt.show()
 # therefore reflects where a network sits on its solution manifold, not which
 # function it computes. The picture is held exactly only because the task
 # has as many independent inputs as items and the network as many hidden
-# units; with fewer, the reshaper holds the closest reachable part of the
+# units. With fewer, the reshaper reaches the closest feasible part of the
 # picture and reports the rest in ``residual_``.

@@ -166,8 +166,8 @@ for label, scores in specificity.items():
 # free parameters (``scale``, ``random_state``), so its bar describes this
 # one draw, not LSS networks in general. The chosen MRNS ``alpha``
 # corresponds to parameter noise of variance ``s**2 = n_samples * alpha``
-# on scaled weights; the correspondence is exact only without biases, so
-# with ``fit_intercept=True`` it holds for the centred data. The digits are
+# on scaled weights. The correspondence is exact only without biases, so
+# with ``fit_intercept=True`` it applies to the centred data. The digits are
 # small (1,797 images): the differences between the best scores are of the
 # order of the fold-to-fold spread, so the chosen type is not a robust
 # finding.

@@ -55,7 +55,7 @@ def dask_statistics(estimator, X, y, sample_weight, *, centred, reset):
         If X is a dask collection other than a dask array.
     ValueError
         If the shapes are invalid or unknown, the feature count differs from
-        the fitted one, or a chunk holds non-finite values.
+        the fitted one, or a chunk contains non-finite values.
     """
     X = _check_dask_inputs(X)
     n_features = X.shape[1]

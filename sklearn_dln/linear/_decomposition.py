@@ -235,7 +235,7 @@ def decompose_factor(
     F = u[:, :k].T @ Ry
     residual = Ry - u[:, :k] @ F
     # The sum of squares is the only quantity of the fit that squares the
-    # targets; beyond 1e154 it is larger than float64 holds and becomes inf.
+    # targets. Beyond about 1e154 it exceeds the float64 range and becomes inf.
     with np.errstate(over="ignore"):
         residual_sum_squares = float(np.float64(scaled_norm(residual)) ** 2)
 

@@ -156,9 +156,9 @@ def _general_weights(task, theta, *, with_unobserved):
     r, p, q = task.rank, task.n_features, task.n_outputs
     U, S, V = task.ls_left, task.ls_singular_values, task.ls_right
 
-    # Dimensionless parameters are put in the units of the solution: rows of
-    # Z and E like the unit rows of V.T, G3 like the readout U diag(S), and T
-    # a perturbation of the identity whose spectrum stays near 1 at scale 1.
+    # Dimensionless parameters are put in the units of the solution. Rows of
+    # Z and E scale like the unit rows of V.T and G3 like the readout
+    # U diag(S). T perturbs the identity, so its spectrum stays near 1.
     T = T_free * (0.5 / np.sqrt(max(n_rows, 1)))
     diagonal = np.arange(n_rows)
     T[..., diagonal, diagonal] += 1.0

@@ -182,7 +182,7 @@ class GLSRegressor(_ScaledFreeParameters):
     fit_intercept : bool, default=True
         Centre X and y with their (weighted) means, so that the network has
         the biases described under ``intercepts_``. With ``False`` the network
-        has no biases, as in the paper.
+        has no biases, as in Braun, Grant & Saxe (2025).
     random_state : int, RandomState instance or None, default=None
         Seed of the free parameters. It is only read in :meth:`fit`, so two
         fits with the same integer seed give identical networks.

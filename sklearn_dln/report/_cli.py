@@ -40,10 +40,12 @@ def build_parser():
     parser.add_argument(
         "--version", action="version", version=f"%(prog)s {__version__}"
     )
+
     commands = parser.add_subparsers(dest="command", required=True)
+
     report = commands.add_parser(
         "report",
-        help="reproduce the paper's figures and check its claims",
+        help="reproduce the figures of Braun, Grant & Saxe (ICML 2025) and check their claims",
         description=(
             "Fit the GLS, LSS, MRNS and MWNS solutions of a two-layer linear network "
             "in closed form, compare their hidden representations, reproduce "
@@ -55,36 +57,43 @@ def build_parser():
             "their own tasks."
         ),
     )
+
     report.add_argument(
         "--out", default="dln-report", metavar="DIR",
         help="folder for the report files (default: ./dln-report)",
     )
+
     report.add_argument(
         "--data", metavar="FILE.npz",
         help="run on this .npz file with arrays X (n_samples, n_features) "
         "and Y (n_samples, n_outputs) instead of the bundled tasks",
     )
+
     report.add_argument(
         "--n-hidden", type=_positive_int, default=None, metavar="K",
         help="hidden width of the networks of the solution comparison, at least "
         "the rank of each task (default: min(n_features, n_outputs) per task); "
         "the figures use their own widths",
     )
+
     report.add_argument(
         "--random-state", type=_non_negative_int, default=0, metavar="S",
         help="seed of the solution comparison's free parameters and of the "
         "figures' tasks, walks and noise draws (default: 0)",
     )
+
     report.add_argument(
         "--figures", default=None, metavar="LIST",
         help="comma-separated paper figures to reproduce, out of 1,3,4,5 "
         "(default: all four; 'none' for the solution comparison only)",
     )
+
     report.add_argument(
         "--quick", action="store_true",
         help="small sizes, short walks and few Monte Carlo draws, for a check "
         "of well under a minute",
     )
+
     report.add_argument(
         "--quiet", action="store_true", help="write no progress messages",
     )

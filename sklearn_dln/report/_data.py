@@ -71,7 +71,7 @@ def load_npz_task(path):
     Raises
     ------
     ReportInputError
-        If the file is missing, unreadable, lacks ``X`` or ``Y``, or holds
+        If the file is missing, unreadable, lacks ``X`` or ``Y``, or contains
         arrays that are not finite real matrices of matching length.
     """
     path = Path(path)

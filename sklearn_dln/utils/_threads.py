@@ -1,10 +1,10 @@
 """Control of the BLAS thread count around small or narrow linear algebra.
 
 On small matrices, or on few columns, OpenBLAS spends more time starting and
-synchronising its threads than it saves, so the code paths that only see
-such matrices (random walks of narrow networks, ReLU moves, the noise
-experiment) run BLAS on one thread inside a context manager. The limit is
-lifted when the block ends; the process-wide setting is untouched.
+synchronising its threads than it saves. The code paths that only see such
+matrices (random walks of narrow networks, ReLU moves, the noise
+experiment) therefore run BLAS on one thread inside a context manager. The
+limit is lifted when the block ends, and the process-wide setting is kept.
 """
 
 from contextlib import nullcontext

@@ -22,9 +22,9 @@ def tasks(draw):
 
     Rank-deficient float64 inputs are products of Gaussian factors. float32
     inputs are products of small integer factors times a power of two, which
-    float32 holds exactly: rounding a Gaussian product to float32 would make
-    it full rank with a condition number near 1e8, where no method can keep
-    1e-9 relative accuracy.
+    float32 represents exactly. Rounding a Gaussian product to float32 would
+    make it full rank with a condition number near 1e8, where no method can
+    keep 1e-9 relative accuracy.
     """
     n_samples = draw(st.integers(2, 12))
     n_features = draw(st.integers(1, 9))
