@@ -1,0 +1,112 @@
+"""Tests of the box-constrained quadratic program solver behind the RSM fit."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+from scipy.optimize import lsq_linear
+
+from sklearn_dln.relu._box_qp import solve_box_qp
+
+
+def _problem(rng, n, n_rows, dtype=np.float64):
+    """Return ``M = A^T A`` (upper triangle only), ``q = A^T b``, ``A`` and ``b``."""
+    A = rng.standard_normal((n_rows, n))
+    b = rng.standard_normal(n_rows) + A @ rng.uniform(-1.0, 2.0, n)
+    M = np.asfortranarray(np.triu(A.T @ A), dtype=dtype)
+    return M, A.T @ b, A, b
+
+
+def _objective(A, b, x):
+    return float(np.sum((A @ x - b) ** 2))
+
+
+def _oracle(A, b, low, high):
+    return lsq_linear(A, b, bounds=(low, high), method="bvls", tol=1e-14).x
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 12),
+    extra_rows=st.integers(0, 10),
+    bounds=st.sampled_from([(0.0, 1.0), (-0.5, 0.5), (1e-6, 1e6), (0.2, 0.3)]),
+)
+def test_solve_box_qp_matches_bounded_least_squares(seed, n, extra_rows, bounds):
+    """The minimiser equals scipy's bounded least squares in float64."""
+    rng = np.random.default_rng(seed)
+    M, q, A, b = _problem(rng, n, n + extra_rows)
+    low, high = bounds
+
+    x, n_steps = solve_box_qp(M, q, low, high)
+
+    assert n_steps >= 1
+    assert np.all(x >= low)
+    assert np.all(x <= high)
+    expected = _oracle(A, b, low, high)
+    scale = max(_objective(A, b, expected), np.sum(b**2), 1.0)
+    assert _objective(A, b, x) <= _objective(A, b, expected) + 1e-9 * scale
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_solve_box_qp_float32_is_near_optimal(seed):
+    """In float32 the objective is within the rounding of M of the optimum."""
+    rng = np.random.default_rng(seed)
+    M, q, A, b = _problem(rng, 40, 80, dtype=np.float32)
+
+    x, _ = solve_box_qp(M, q, 0.0, 1.0)
+
+    expected = _oracle(A, b, 0.0, 1.0)
+    assert _objective(A, b, x) <= _objective(A, b, expected) * (1 + 1e-5) + 1e-6
+
+
+def test_solve_box_qp_interior_minimiser():
+    """An unconstrained minimiser inside the box needs no pivoting."""
+    M = np.asfortranarray(np.diag([2.0, 4.0]))
+    x, n_steps = solve_box_qp(M, np.array([1.0, 2.0]), 0.0, 1.0)
+    assert n_steps == 1
+    assert_allclose(x, [0.5, 0.5])
+
+
+def test_solve_box_qp_uses_both_bounds():
+    """Coordinates whose unconstrained minimiser lies outside go to the nearer bound."""
+    M = np.asfortranarray(np.eye(3))
+    x, _ = solve_box_qp(M, np.array([-1.0, 0.5, 3.0]), 0.0, 1.0)
+    assert_allclose(x, [0.0, 0.5, 1.0])
+
+
+def test_solve_box_qp_singular_matrix():
+    """A singular M (two equal columns of A) still gives a minimiser."""
+    rng = np.random.default_rng(3)
+    A = rng.standard_normal((10, 4))
+    A[:, 3] = A[:, 2]
+    b = rng.standard_normal(10)
+    M = np.asfortranarray(np.triu(A.T @ A))
+
+    x, _ = solve_box_qp(M, A.T @ b, 0.0, 10.0)
+
+    expected = _oracle(A, b, 0.0, 10.0)
+    assert _objective(A, b, x) <= _objective(A, b, expected) + 1e-8
+
+
+def test_solve_box_qp_reads_upper_triangle_only():
+    """Entries below the diagonal do not change the result."""
+    rng = np.random.default_rng(4)
+    M, q, _, _ = _problem(rng, 6, 9)
+    garbage = M.copy(order="F")
+    garbage[np.tril_indices(6, -1)] = 1e30
+
+    x, _ = solve_box_qp(M, q, 0.0, 1.0)
+    x_garbage, _ = solve_box_qp(garbage, q, 0.0, 1.0)
+
+    assert_allclose(x_garbage, x, rtol=1e-12)
+
+
+def test_solve_box_qp_keeps_matrix():
+    """The solver does not write into M."""
+    rng = np.random.default_rng(5)
+    M, q, _, _ = _problem(rng, 8, 12, dtype=np.float32)
+    before = M.copy()
+    solve_box_qp(M, q, 0.0, 1.0)
+    np.testing.assert_array_equal(M, before)
