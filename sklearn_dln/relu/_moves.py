@@ -314,13 +314,24 @@ def apply_relu_move(
        of the layer (the added ones included) by ``a_j`` so that the
        uncentred RSM ``H_l diag(a)^2 H_l^\\top`` is closest to ``R`` in
        Frobenius norm, with ``a_j`` confined to [1e-3, 1e3] times the best
-       common factor of all units. The match is reported as
-       ``info["rsm_match"]``, the Pearson correlation of the
-       strict upper triangles of the achieved and target RSMs
-       (``info["rsm_match_before"]`` before rescaling; None where a
+       common factor of all units. With ``c = a**2`` the squared distance is
+       a convex quadratic in ``c``, and block principal pivoting finds its
+       minimiser over these bounds (``info["rsm_n_iter"]`` pivoting steps).
+       The match is reported as ``info["rsm_match"]``, the Pearson
+       correlation of the strict upper triangles of the achieved and target
+       RSMs (``info["rsm_match_before"]`` before rescaling; None where a
        triangle is constant and the correlation undefined), and
-       ``info["rsm_residual"]``, the relative Frobenius error. The fitted
-       factors are ``info["factors"]``.
+       ``info["rsm_residual"]``, the relative Frobenius error, whose
+       rounding is about 1e-8. The fitted factors are ``info["factors"]``.
+       Layers where ``n_samples * n_units * (n_samples + n_units +
+       n_inputs)`` exceeds 1e8 run the forward pass and the products of the
+       fit in float32 (``info["rsm_dtype"]``). In the tests and on a
+       784-1024 layer with 1,000 samples, the match and the residual then
+       agreed with a direct float64 computation to better than 1e-6. The
+       fit switches to float64 when the RSM is a large constant plus a
+       small spread, when the residual falls below 1e-2, or when inputs or
+       weights lie beyond float32's safe range. The network itself is always rescaled in its
+       own dtype, so the function is kept exactly.
 
     Examples
     --------

@@ -1,0 +1,319 @@
+"""Statistics of a rescaled layer's RSM against a target RSM, from three products.
+
+Rescaling unit ``j`` of a positively homogeneous layer by ``a_j > 0`` turns
+its activity ``H`` (n_samples x n_units) into ``H diag(a)``, so the
+uncentred RSM becomes ``A(c) = H diag(c) H^T`` with ``c = a**2``. For every
+``c`` its Frobenius distance and Pearson correlation to a target ``R``
+follow from
+
+    ||A(c)||_F^2 = c^T M c,   M = (H^T H) * (H^T H)   (elementwise square),
+    <A(c), R>_F  = q^T c,     q_j = h_j^T R h_j,
+
+plus sums of ``H * H`` and ``R``. No n_samples x n_samples product is formed.
+
+The products run on the centred activity ``H_c = H - 1 m^T`` (column means
+``m``), and on ``R`` minus the mean of its strict upper triangle. The rank-one
+and rank-two parts that the means contribute are added back in float64.
+ReLU activity has a large common component, and without this split it would
+dominate ``H^T H``, so that single-precision products would lose the spread
+that the correlation measures. With it, the products can run in float32,
+where they take half the time, and still give the statistics to about 1e-6.
+"""
+
+import numpy as np
+from scipy.linalg import get_blas_funcs, get_lapack_funcs
+
+
+# Norms of the upper triangle outside this range have squares that over- or
+# underflow in float64, so the target is first divided by a power of two.
+_SAFE_NORM = (1e-100, 1e100)
+
+# When the squares of the diagonal exceed those of the strict upper triangle
+# by more than this factor, the sums of the strict upper triangle come from a
+# copy of it. Subtracting the diagonal from sums that include it would lose
+# their digits.
+_MAX_DIAGONAL_SHARE = 1e4
+
+# Activity whose largest magnitude lies outside this range is divided by a
+# power of two, so that (H^T H) * (H^T H) stays within float32's range.
+_SAFE_PEAK = (2.0**-10, 2.0**10)
+
+
+def _power_of_two_scale(peak):
+    """Return the power of two nearest above ``peak`` (1.0 for zero), an exact divisor."""
+    if peak == 0:
+        return 1.0
+    return float(np.ldexp(1.0, int(np.frexp(peak)[1])))
+
+
+def _peak(array):
+    """Return the largest magnitude of ``array`` without a temporary array."""
+    if array.size == 0:
+        return 0.0
+    return max(float(array.max()), -float(array.min()))
+
+
+def _upper_norm(rsm):
+    """Return the Frobenius norm of the upper triangle of ``rsm``, diagonal included."""
+    lantr = get_lapack_funcs("lantr", (rsm,))
+    # The transpose of a C-ordered matrix is Fortran-ordered, and its lower
+    # triangle is the upper triangle of the matrix.
+    return float(lantr("F", rsm.T, uplo="L", diag="N"))
+
+
+class TargetRSM:
+    """Sums of a target RSM, read from its upper triangle and diagonal only.
+
+    Parameters
+    ----------
+    rsm : ndarray of shape (n_samples, n_samples)
+        The target, validated as finite, C-ordered float64. Entries below the
+        diagonal are not read: the target is the symmetric matrix with this
+        upper triangle.
+
+    Attributes
+    ----------
+    scale : float
+        A power of two that the target was divided by, 1.0 unless its
+        squares would over- or underflow in float64. Every other attribute
+        refers to the divided target. The match and the relative residual do
+        not depend on it.
+    """
+
+    def __init__(self, rsm):
+        n_samples = rsm.shape[0]
+        self.scale = 1.0
+        norm = _upper_norm(rsm)
+        if norm > 0 and not _SAFE_NORM[0] <= norm <= _SAFE_NORM[1]:
+            self.scale = _power_of_two_scale(norm)
+            rsm = np.triu(rsm) / self.scale
+            norm = _upper_norm(rsm)
+        self._source = rsm
+
+        diag = np.diag(rsm).copy()
+        diag_sq = float(diag @ diag)
+        pair_sum_sq = max(norm**2 - diag_sq, 0.0)
+        if diag_sq <= _MAX_DIAGONAL_SHARE * pair_sum_sq:
+            # Triangular products with ones give the row and column sums of
+            # the upper triangle, diagonal included.
+            trmv = get_blas_funcs("trmv", (rsm,))
+            ones = np.ones(n_samples)
+            row_sums = trmv(rsm.T, ones, lower=1, trans=1) - diag
+            column_sums = trmv(rsm.T, ones, lower=1, trans=0) - diag
+        else:
+            upper = np.triu(rsm, 1)
+            row_sums, column_sums = upper.sum(axis=1), upper.sum(axis=0)
+            pair_sum_sq = float(np.einsum("ij,ij->", upper, upper))
+
+        self.n_samples = n_samples
+        self.n_pairs = n_samples * (n_samples - 1) / 2.0
+        self.diag = diag
+        self.pair_sum = float(row_sums.sum())
+        self.pair_sum_sq = pair_sum_sq
+        self.pair_mean = self.pair_sum / self.n_pairs if self.n_pairs else 0.0
+        # Row sums of the symmetric target, R 1.
+        self.row_sums = row_sums + column_sums + diag
+        self.total = 2.0 * self.pair_sum + float(diag.sum())
+        self.norm_sq = 2.0 * pair_sum_sq + diag_sq
+
+    def pair_moments(self):
+        """Return the sum and the sum of squares of the strict upper triangle."""
+        return self.pair_sum, self.pair_sum_sq
+
+    def is_constant(self):
+        """Return whether the strict upper triangle is constant to a relative 1e-12."""
+        if self.n_pairs == 0:
+            return True
+        spread = self.pair_sum_sq - self.pair_sum**2 / self.n_pairs
+        return spread <= 1e-12 * self.pair_sum_sq
+
+    def centred_triangle(self, out):
+        """Write ``T`` into ``out`` and return ``unit``, with ``unit (T + T^T) = R - mu 1 1^T``
+        on and above the diagonal.
+
+        ``mu`` is the mean of the strict upper triangle and ``unit`` a power
+        of two that keeps ``T`` within float32's range. Only the upper
+        triangle of the C-ordered array ``out``, diagonal included, is
+        meaningful. With it, ``h^T R h = 2 unit h^T T h + mu (1^T h)^2``
+        costs a triangular product.
+        """
+        dtype = out.dtype
+        unit = 1.0
+        if dtype == np.float32:
+            unit = _power_of_two_scale(np.sqrt(self.norm_sq))
+        # Entries below the diagonal are not read, so their overflow in the
+        # conversion to float32 does not matter.
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.subtract(self._source, self.pair_mean, out=out, casting="same_kind")
+            if unit != 1.0:
+                out *= dtype.type(1.0 / unit)
+        diagonal = np.einsum("ii->i", out)
+        diagonal[:] = (self.diag - self.pair_mean) / (2.0 * unit)
+        return unit
+
+
+class RSMTerms:
+    """Inner products that give the RSM ``A(c) = H diag(c) H^T`` of any weights ``c``.
+
+    Parameters
+    ----------
+    H : ndarray of shape (n_samples, n_units), float32 or float64
+        The layer's activity, Fortran-ordered. It is overwritten. Its dtype
+        sets the precision of the products.
+    target : TargetRSM
+        The target.
+    workspace : Workspace
+        Holds the arrays "triangle" (n_samples, n_samples), "product"
+        (n_samples, n_units), and "gram", "gram_sq" and "system" (n_units,
+        n_units), all of ``H``'s dtype.
+
+    Notes
+    -----
+    Write ``H / s = H_c + 1 m^T``, with ``m`` the column means, ``H_c`` the
+    centred activity rounded to ``H``'s dtype, and ``s`` 1, or a power of
+    two that brings the largest entry of ``H`` into [0.5, 1) when it lies
+    outside [2^-10, 2^10]. Let ``o = H_c^T 1`` (zero
+    up to rounding), ``G_c = H_c^T H_c`` and ``p = o + (n / 2) m``. Then
+    ``H^T H / s^2 = G_c + m p^T + p m^T``, and with ``v = c * m`` and
+    ``w = c * p``,
+
+        c^T M c / s^4 = c^T (G_c * G_c) c + 4 v^T G_c w
+                        + 2 (v^T p)^2 + 2 (v^T m)(w^T p).
+
+    The first two terms measure the spread of the activity and take the
+    products in ``H``'s dtype. The last two come from the means alone and
+    are exact in float64.
+    """
+
+    def __init__(self, H, target, workspace):
+        dtype = H.dtype
+        symv, gemv, syrk, trmm = get_blas_funcs(("symv", "gemv", "syrk", "trmm"), (H,))
+        self._symv, self._gemv = symv, gemv
+        self._workspace = workspace
+        n_samples = H.shape[0]
+
+        peak = _peak(H)
+        self.scale = 1.0
+        if peak != 0 and not _SAFE_PEAK[0] <= peak <= _SAFE_PEAK[1]:
+            self.scale = _power_of_two_scale(peak)
+            H *= dtype.type(1.0 / self.scale)
+        mean = H.mean(axis=0, dtype=np.float64).astype(dtype)
+        H -= mean
+        self.mean = mean.astype(np.float64)
+        self.offsets = H.sum(axis=0, dtype=np.float64)
+        self.shift = self.offsets + n_samples / 2.0 * self.mean
+
+        # Upper triangles of G_c and of its elementwise square. syrk leaves
+        # the lower triangle as it finds it, and zeros there keep the
+        # squares below finite.
+        gram = workspace["gram"]
+        gram.fill(0.0)
+        gram = workspace.store(
+            "gram", syrk(1.0, H, beta=0.0, c=gram, trans=1, lower=0, overwrite_c=1)
+        )
+        self.gram = gram
+        self.gram_sq = np.multiply(gram, gram, out=workspace["gram_sq"])
+        self.gram_diag = np.diag(gram).astype(np.float64)
+
+        # q_j = h_j^T R h_j for the centred columns, then for the full ones.
+        triangle = workspace["triangle"]
+        unit = target.centred_triangle(triangle)
+        product = workspace["product"]
+        product[...] = H
+        product = workspace.store(
+            "product",
+            trmm(1.0, triangle.T, product, side=0, lower=1, trans_a=1, overwrite_b=1),
+        )
+        product *= H
+        centred_q = 2.0 * unit * product.sum(axis=0, dtype=np.float64)
+        centred_q += target.pair_mean * self.offsets**2
+        row_mean = target.row_sums.mean()
+        row_dot = gemv(1.0, H, (target.row_sums - row_mean).astype(dtype), trans=1)
+        row_dot = row_dot.astype(np.float64) + row_mean * self.offsets
+        self.q = centred_q + 2.0 * self.mean * row_dot + self.mean**2 * target.total
+
+        self.centred = H
+        self.squares = np.multiply(H, H, out=product)
+        self.column_sums = self.offsets + n_samples * self.mean
+        self.norms_sq = self.gram_diag + 2.0 * self.mean * self.offsets + n_samples * self.mean**2
+        self.target = target
+        self.n_samples = n_samples
+        self.dtype = dtype
+
+    def _symmetric_product(self, matrix, vector):
+        """Return ``matrix @ vector`` in float64 for a matrix stored as its upper triangle."""
+        result = self._symv(1.0, matrix, vector.astype(self.dtype), lower=0)
+        return result.astype(np.float64)
+
+    def quadratic(self, c):
+        """Return ``||A(c)||_F^2 = c^T M c`` in the scaled units."""
+        v = c * self.mean
+        w = c * self.shift
+        gram_v = self._symmetric_product(self.gram, v)
+        centred = c @ self._symmetric_product(self.gram_sq, c)
+        cross = 4.0 * (w @ gram_v)
+        mean_part = 2.0 * (v @ self.shift) ** 2 + 2.0 * (v @ self.mean) * (w @ self.shift)
+        return centred + cross + mean_part
+
+    def diagonal(self, c):
+        """Return the diagonal of ``A(c)``: ``sum_j c_j H_ij^2`` in the scaled units."""
+        v = c * self.mean
+        squares = self._gemv(1.0, self.squares, c.astype(self.dtype)).astype(np.float64)
+        linear = self._gemv(1.0, self.centred, v.astype(self.dtype)).astype(np.float64)
+        return squares + 2.0 * linear + v @ self.mean
+
+    def gram_matrix(self):
+        """Return the upper triangle of ``M = (H^T H) * (H^T H)`` in the scaled units.
+
+        The array is the workspace's "system", Fortran-ordered, and its
+        lower triangle is not meaningful. Silent units have zero rows and
+        columns.
+        """
+        syr2 = get_blas_funcs("syr2", dtype=self.dtype)
+        system = self._workspace["system"]
+        system[...] = self.gram
+        system = self._workspace.store(
+            "system",
+            syr2(
+                1.0, self.mean.astype(self.dtype), self.shift.astype(self.dtype),
+                a=system, lower=0, overwrite_a=1,
+            ),
+        )
+        system *= system
+        return system
+
+    def active_units(self):
+        """Return the mask of the units with nonzero activity on some sample."""
+        return self.norms_sq > 0
+
+    def summarise(self, c):
+        """Return the match, the relative residual and the spread ratio of ``A(c)``.
+
+        The match is the Pearson correlation of the strict upper triangles of
+        ``A(c)`` and ``R``, or None when either triangle is constant (to a
+        relative 1e-12). The relative residual is ``||A(c) - R||_F /
+        ||R||_F``. The spread ratio is the sum of squares of the strict upper
+        triangle of ``A(c)`` over its variance: a large ratio means the RSM
+        is a large constant plus a small spread, which magnifies rounding
+        errors of the activity into the match.
+        """
+        target = self.target
+        n_pairs = target.n_pairs
+        diag = self.diagonal(c)
+        norm_sq, inner = self.quadratic(c), c @ self.q
+
+        sum_a = (c @ self.column_sums**2 - c @ self.norms_sq) / 2.0
+        sum_sq_a = (norm_sq - diag @ diag) / 2.0
+        cross = (inner - diag @ target.diag) / 2.0
+        sum_r, sum_sq_r = target.pair_moments()
+        var_a = sum_sq_a - sum_a**2 / n_pairs
+        var_r = sum_sq_r - sum_r**2 / n_pairs
+
+        match = None
+        if var_a > 1e-12 * sum_sq_a and var_r > 1e-12 * sum_sq_r:
+            r = (cross - sum_a * sum_r / n_pairs) / np.sqrt(var_a * var_r)
+            match = float(np.clip(r, -1.0, 1.0))
+        distance_sq = norm_sq - 2.0 * inner + target.norm_sq
+        residual = float(np.sqrt(max(distance_sq, 0.0) / target.norm_sq))
+        spread_ratio = sum_sq_a / var_a if var_a > 0 else np.inf
+        return match, residual, spread_ratio

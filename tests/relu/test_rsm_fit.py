@@ -1,0 +1,223 @@
+"""Tests of the RSM fit behind the "target" move: sums, precision and optimality."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from relu_networks import build_random_mlp, network_outputs
+from scipy.optimize import lsq_linear
+
+from sklearn_dln.relu import _rsm_fit, apply_relu_move, hidden_activity
+from sklearn_dln.relu._rsm_terms import TargetRSM
+from sklearn_dln.relu._workspace import Workspace
+
+
+def _symmetric(rsm):
+    return np.triu(rsm) + np.triu(rsm, 1).T
+
+
+def _direct_statistics(H, rsm):
+    """Return the match and relative residual of ``H H^T`` against the target, directly."""
+    achieved, target = H @ H.T, _symmetric(rsm)
+    upper = np.triu_indices(H.shape[0], 1)
+    match = np.corrcoef(achieved[upper], target[upper])[0, 1]
+    residual = np.linalg.norm(achieved - target) / np.linalg.norm(target)
+    return match, residual
+
+
+def _assert_same_outputs(moved, mlp, X):
+    expected = network_outputs(mlp, X)
+    assert np.abs(network_outputs(moved, X) - expected).max() <= 1e-10 * np.abs(expected).max()
+
+
+@pytest.fixture
+def single_precision(monkeypatch):
+    """Run every RSM fit in float32, whatever the layer's size."""
+    monkeypatch.setattr(_rsm_fit, "_SINGLE_PRECISION_WORK", 0)
+
+
+def _random_rsm(rng, n):
+    pattern = rng.standard_normal((n, 3))
+    return pattern @ pattern.T
+
+
+@pytest.mark.parametrize(
+    "kind", ["random", "diagonal_heavy", "tiny", "huge", "lower_garbage", "offset"]
+)
+def test_target_rsm_sums_match_direct(kind):
+    """The sums of the target equal their direct values, read from the upper triangle."""
+    rng = np.random.default_rng(0)
+    n = 30
+    rsm = _random_rsm(rng, n)
+    if kind == "diagonal_heavy":
+        rsm[np.diag_indices(n)] = 1e7
+    elif kind == "tiny":
+        rsm *= 1e-150
+    elif kind == "huge":
+        rsm *= 1e150
+    elif kind == "lower_garbage":
+        rsm[np.tril_indices(n, -1)] = 1e300
+    elif kind == "offset":
+        rsm += 1e6
+
+    target = TargetRSM(np.ascontiguousarray(rsm))
+
+    symmetric = _symmetric(rsm) / target.scale
+    pairs = symmetric[np.triu_indices(n, 1)]
+    assert target.pair_sum == pytest.approx(pairs.sum(), rel=1e-12)
+    assert target.pair_sum_sq == pytest.approx(np.sum(pairs**2), rel=1e-9)
+    assert target.norm_sq == pytest.approx(np.sum(symmetric**2), rel=1e-12)
+    assert_allclose(target.row_sums, symmetric.sum(axis=1), rtol=1e-12)
+    assert target.total == pytest.approx(symmetric.sum(), rel=1e-12)
+    assert not target.is_constant()
+
+
+def test_target_rsm_scale_only_for_extreme_magnitudes():
+    """Targets of ordinary size are not divided, and extreme ones by a power of two."""
+    rsm = np.ascontiguousarray(_random_rsm(np.random.default_rng(1), 10))
+    assert TargetRSM(rsm).scale == 1.0
+    scale = TargetRSM(rsm * 1e150).scale
+    assert scale > 1e140
+    assert np.frexp(scale)[0] == 0.5
+
+
+def test_workspace_arrays_are_disjoint_views():
+    """Each named array has its shape and order and shares no memory with the others."""
+    workspace = Workspace(np.float32, {"a": ((3, 5), "C"), "b": ((4, 2), "F"), "c": ((7,), "C")})
+    assert workspace["a"].shape == (3, 5)
+    assert workspace["a"].flags.c_contiguous
+    assert workspace["b"].shape == (4, 2)
+    assert workspace["b"].flags.f_contiguous
+    names = ["a", "b", "c"]
+    for i, first in enumerate(names):
+        for second in names[i + 1:]:
+            assert not np.shares_memory(workspace[first], workspace[second])
+    stored = workspace.store("b", np.arange(8.0).reshape(4, 2))
+    assert np.shares_memory(stored, workspace["b"])
+    assert_allclose(workspace["b"], np.arange(8.0).reshape(4, 2))
+
+
+@pytest.mark.parametrize("target_kind", ["pattern", "labels"])
+def test_single_precision_statistics_match_direct(single_precision, target_kind):
+    """The float32 products give the match and residual to float32's accuracy."""
+    rng = np.random.default_rng(2)
+    mlp, X = build_random_mlp("classifier", (40,), n_features=8, n_samples=60, seed=2)
+    if target_kind == "pattern":
+        rsm = _random_rsm(rng, 60)
+    else:
+        one_hot = np.eye(4)[np.arange(60) % 4]
+        rsm = one_hot @ one_hot.T
+
+    moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    assert info["rsm_dtype"] == "float32"
+    match, residual = _direct_statistics(hidden_activity(moved, X), rsm)
+    match_before, _ = _direct_statistics(hidden_activity(mlp, X), rsm)
+    assert info["rsm_match"] == pytest.approx(match, abs=1e-6)
+    assert info["rsm_match_before"] == pytest.approx(match_before, abs=1e-6)
+    assert info["rsm_residual"] == pytest.approx(residual, rel=1e-5)
+    _assert_same_outputs(moved, mlp, X)
+
+
+def test_single_precision_falls_back_for_close_fit(single_precision):
+    """A target reachable by rescaling is fitted in float64, whose residual is exact."""
+    mlp, X = build_random_mlp("classifier", (6,), n_samples=40, seed=10)
+    H = hidden_activity(mlp, X)
+    rsm = (H * np.array([0.5, 1.0, 2.0, 3.0, 0.2, 1.5]) ** 2) @ H.T
+
+    _, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    assert info["rsm_dtype"] == "float64"
+    assert info["rsm_residual"] < 1e-6
+
+
+def test_single_precision_falls_back_for_large_offset(single_precision):
+    """Activity that is a large constant plus a small spread is fitted in float64."""
+    rng = np.random.default_rng(3)
+    mlp, X = build_random_mlp("regressor", (8,), activation="identity", n_samples=30, seed=3)
+    mlp.intercepts_[0] = np.full(8, 1e4)
+    rsm = _random_rsm(rng, 30)
+
+    moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    assert info["rsm_dtype"] == "float64"
+    match, _ = _direct_statistics(hidden_activity(moved, X), rsm)
+    assert info["rsm_match"] == pytest.approx(match, abs=1e-8)
+    _assert_same_outputs(moved, mlp, X)
+
+
+def test_single_precision_falls_back_for_extreme_inputs(single_precision):
+    """Inputs beyond float32's safe range are fitted in float64."""
+    rng = np.random.default_rng(4)
+    mlp, X = build_random_mlp("regressor", (5,), n_samples=25, seed=4)
+    X = X * 1e30
+    mlp.coefs_[0] = mlp.coefs_[0] * 1e-30
+    rsm = _random_rsm(rng, 25)
+
+    moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    assert info["rsm_dtype"] == "float64"
+    assert np.all(np.isfinite(info["factors"]))
+    _assert_same_outputs(moved, mlp, X)
+
+
+def _optimal_residual(H, rsm):
+    """Return the smallest relative residual over the factor bounds, by bounded least squares.
+
+    The bounds are those of the fit: ``c`` in [1e-6, 1e6] times the best
+    common value. The design has one column ``vec(h_j h_j^T)`` per active
+    unit.
+    """
+    active = np.any(H != 0, axis=0)
+    H = H[:, active]
+    target = _symmetric(rsm)
+    design = np.stack([np.outer(h, h).ravel() for h in H.T], axis=1)
+    gram_sq = (H.T @ H) ** 2
+    q = np.einsum("ij,ik,kj->j", H, target, H)
+    common = q.sum() / gram_sq.sum()
+    fit = lsq_linear(design, target.ravel(), bounds=(1e-6 * common, 1e6 * common),
+                     method="bvls", tol=1e-14)
+    return np.linalg.norm(design @ fit.x - target.ravel()) / np.linalg.norm(target)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rsm_fit_reaches_bounded_optimum(seed):
+    """The fitted factors reach the optimum that bounded least squares finds."""
+    rng = np.random.default_rng(seed)
+    mlp, X = build_random_mlp("regressor", (12,), n_samples=15, seed=seed)
+    rsm = _random_rsm(rng, 15)
+
+    moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    optimum = _optimal_residual(hidden_activity(mlp, X), rsm)
+    _, achieved = _direct_statistics(hidden_activity(moved, X), rsm)
+    assert achieved <= optimum + 1e-7
+    assert info["rsm_residual"] == pytest.approx(achieved, abs=1e-7)
+
+
+def test_rsm_fit_with_duplicated_units():
+    """Duplicated units make the system singular, and the fit still reaches the optimum."""
+    rng = np.random.default_rng(7)
+    mlp, X = build_random_mlp("classifier", (6,), n_samples=20, seed=7)
+    wider, _ = apply_relu_move(mlp, "duplicate", X=X, n_copies=2)
+    rsm = _random_rsm(rng, 20)
+
+    moved, info = apply_relu_move(wider, "target", X=X, target={"rsm": rsm})
+
+    assert np.all(np.isfinite(info["factors"]))
+    optimum = _optimal_residual(hidden_activity(wider, X), rsm)
+    _, achieved = _direct_statistics(hidden_activity(moved, X), rsm)
+    assert achieved <= optimum + 1e-6
+    _assert_same_outputs(moved, mlp, X)
+
+
+def test_rsm_fit_keeps_silent_units():
+    """Units silent on every sample keep the factor 1."""
+    rng = np.random.default_rng(8)
+    mlp, X = build_random_mlp("classifier", (6,), n_samples=20, seed=8)
+    mlp.intercepts_[0][:2] = -1e3
+
+    moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": _random_rsm(rng, 20)})
+
+    assert_allclose(info["factors"][:2], 1.0)
+    assert np.all(info["factors"] > 0)
+    _assert_same_outputs(moved, mlp, X)
