@@ -48,22 +48,30 @@ _MAX_STEPS = 200
 _RIDGE = 1e-10
 
 
-def _cholesky(matrix):
+def _cholesky(matrix, out=None):
     """Return the upper Cholesky factor of ``matrix`` (upper triangle read).
 
     A float32 matrix that is not numerically positive definite is retried
     in float64, and a float64 one with a ridge of ``_RIDGE`` times its
-    largest diagonal entry. Returns None if that fails too.
+    largest diagonal entry. Returns None if that fails too. ``out``, a
+    Fortran-ordered array like ``matrix``, takes the first attempt's factor
+    in place of a new array.
     """
-    if matrix.dtype == np.float32:
-        factor, info = get_lapack_funcs("potrf", (matrix,))(matrix, lower=0)
-        if info == 0:
-            return factor
-    candidate = np.array(matrix, dtype=np.float64, order="F")
-    potrf = get_lapack_funcs("potrf", (candidate,))
-    factor, info = potrf(candidate, lower=0)
+    potrf = get_lapack_funcs("potrf", (matrix,))
+    if out is None:
+        factor, info = potrf(matrix, lower=0)
+    else:
+        out[...] = matrix
+        factor, info = potrf(out, lower=0, overwrite_a=1)
     if info == 0:
         return factor
+
+    candidate = np.array(matrix, dtype=np.float64, order="F")
+    potrf = get_lapack_funcs("potrf", (candidate,))
+    if matrix.dtype == np.float32:
+        factor, info = potrf(candidate, lower=0)
+        if info == 0:
+            return factor
 
     diagonal = np.einsum("ii->i", candidate)
     diagonal += _RIDGE * max(float(diagonal.max()), np.finfo(np.float64).tiny)
@@ -151,8 +159,11 @@ class _InverseColumnSolver:
         if multipliers is None:
             return None
 
-        Y = self._columns[:, position]
-        shift = self._gemv(1.0, Y, multipliers.astype(Y.dtype))
+        # Y_B lam as a product with every stored column, the others weighted
+        # by zero, which spares a copy of Y_B.
+        weights = np.zeros(self._n_columns, dtype=self.factor.dtype)
+        weights[position] = multipliers
+        shift = self._gemv(1.0, self._columns[:, : self._n_columns], weights)
         shift = self._trsv(self.factor, shift, lower=0, overwrite_x=1)
         x = self.x0 - shift.astype(np.float64)
         x[index] = values
@@ -245,7 +256,7 @@ def _pivot(solver, lower, upper, low, high, tolerance, n_steps):
     return x, lower, upper, n_steps, False
 
 
-def solve_box_qp(M, q, low, high):
+def solve_box_qp(M, q, low, high, work=None):
     """Minimise ``x^T M x - 2 q^T x`` over ``[low, high]^n``.
 
     Parameters
@@ -257,6 +268,9 @@ def solve_box_qp(M, q, low, high):
         The linear term.
     low, high : float
         The bounds, ``low < high``.
+    work : ndarray of shape (n, n), optional
+        A Fortran-ordered array of ``M``'s dtype for the Cholesky factor of
+        ``M``, which saves allocating one.
 
     Returns
     -------
@@ -274,7 +288,7 @@ def solve_box_qp(M, q, low, high):
     stable = _FreeBlockSolver(M, q)
     n_steps = 0
 
-    factor = _cholesky(M)
+    factor = _cholesky(M, out=work)
     if factor is not None:
         fast = _InverseColumnSolver(factor, q)
         x, lower, upper, n_steps, converged = _pivot(

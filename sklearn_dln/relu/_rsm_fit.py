@@ -87,6 +87,7 @@ def _make_workspace(dtype, n_samples, n_inputs, n_units):
             "gram": square,
             "gram_sq": square,
             "system": square,
+            "factor": square,
         },
     )
 
@@ -188,7 +189,7 @@ def _fit_weights(terms, active):
     """
     low, high = (bound**2 for bound in _FACTOR_BOUNDS)
     M, q, common = _scaled_problem(terms, active)
-    c, n_steps = solve_box_qp(M, q, low, high)
+    c, n_steps = solve_box_qp(M, q, low, high, work=terms.workspace["factor"])
     if c is None:
         c, n_steps = _solve_box_lbfgsb(M, q, low, high)
 

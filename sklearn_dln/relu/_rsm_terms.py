@@ -163,9 +163,9 @@ class RSMTerms:
     target : TargetRSM
         The target.
     workspace : Workspace
-        Holds the arrays "triangle" (n_samples, n_samples), "product"
+        Contains the arrays "triangle" (n_samples, n_samples), "product"
         (n_samples, n_units), and "gram", "gram_sq" and "system" (n_units,
-        n_units), all of ``H``'s dtype.
+        n_units), all of ``H``'s dtype. It is kept as ``workspace``.
 
     Notes
     -----
@@ -189,7 +189,7 @@ class RSMTerms:
         dtype = H.dtype
         symv, gemv, syrk, trmm = get_blas_funcs(("symv", "gemv", "syrk", "trmm"), (H,))
         self._symv, self._gemv = symv, gemv
-        self._workspace = workspace
+        self.workspace = workspace
         n_samples = H.shape[0]
 
         peak = _peak(H)
@@ -270,9 +270,9 @@ class RSMTerms:
         columns.
         """
         syr2 = get_blas_funcs("syr2", dtype=self.dtype)
-        system = self._workspace["system"]
+        system = self.workspace["system"]
         system[...] = self.gram
-        system = self._workspace.store(
+        system = self.workspace.store(
             "system",
             syr2(
                 1.0, self.mean.astype(self.dtype), self.shift.astype(self.dtype),
