@@ -25,7 +25,8 @@ A step can solve for the free coordinates in two ways:
 
 The solver takes the first way, checks the optimality conditions with ``M``
 itself at the end, and continues the second way from where it stopped if
-they fail.
+they fail. If that stalls too, as it can on a nearly singular ``M``, scipy's
+bounded-variable least squares on an eigendecomposition of ``M`` takes over.
 
 First-order and quasi-Newton solvers (L-BFGS-B) stop far from the optimum on
 the ill-conditioned ``M`` of an RSM fit, because their gradient test is met
@@ -33,27 +34,28 @@ long before the objective stops falling. This solver reaches the optimum to
 the rounding of ``M``.
 """
 
-import warnings
-
 import numpy as np
+import scipy.linalg
+import scipy.optimize
 from scipy.linalg import get_blas_funcs, get_lapack_funcs
-from sklearn.exceptions import ConvergenceWarning
 
 # Steps with a block exchange allowed without a fall in the number of
 # coordinates that break the optimality conditions.
 _BACKUP_STEPS = 3
-_MAX_STEPS = 200
+# Steps of each way of pivoting before the next one takes over.
+_MAX_STEPS = 50
 # Ridge, relative to the largest diagonal entry, added to a block that is
 # not numerically positive definite (duplicated units make M singular).
 _RIDGE = 1e-10
 
 
 def _cholesky(matrix, out=None):
-    """Return the upper Cholesky factor of ``matrix`` (upper triangle read).
+    """Return the upper Cholesky factor of ``matrix`` (upper triangle read), and
+    whether it needed a ridge.
 
     A float32 matrix that is not numerically positive definite is retried
     in float64, and a float64 one with a ridge of ``_RIDGE`` times its
-    largest diagonal entry. Returns None if that fails too. ``out``, a
+    largest diagonal entry. The factor is None if that fails too. ``out``, a
     Fortran-ordered array like ``matrix``, takes the first attempt's factor
     in place of a new array.
     """
@@ -64,25 +66,25 @@ def _cholesky(matrix, out=None):
         out[...] = matrix
         factor, info = potrf(out, lower=0, overwrite_a=1)
     if info == 0:
-        return factor
+        return factor, False
 
     candidate = np.array(matrix, dtype=np.float64, order="F")
     potrf = get_lapack_funcs("potrf", (candidate,))
     if matrix.dtype == np.float32:
         factor, info = potrf(candidate, lower=0)
         if info == 0:
-            return factor
+            return factor, False
 
     diagonal = np.einsum("ii->i", candidate)
     diagonal += _RIDGE * max(float(diagonal.max()), np.finfo(np.float64).tiny)
     factor, info = potrf(candidate, lower=0)
-    return factor if info == 0 else None
+    return (factor if info == 0 else None), True
 
 
 def _cholesky_solve(matrix, rhs):
     """Solve ``matrix x = rhs`` from the upper triangle, or return None if it cannot
     be factorised."""
-    factor = _cholesky(matrix)
+    factor, _ = _cholesky(matrix)
     if factor is None:
         return None
     potrs = get_lapack_funcs("potrs", (factor,))
@@ -228,7 +230,8 @@ def _pivot(solver, lower, upper, low, high, tolerance, n_steps):
     n = lower.shape[0]
     fewest, backup = n + 1, _BACKUP_STEPS
     x = None
-    while n_steps < _MAX_STEPS:
+    stop = n_steps + _MAX_STEPS
+    while n_steps < stop:
         n_steps += 1
         bound = lower | upper
         solved = solver.solve(bound, np.where(lower[bound], low, high))
@@ -275,7 +278,7 @@ def solve_box_qp(M, q, low, high, work=None):
     Returns
     -------
     x : ndarray of shape (n,)
-        The minimiser, or None when no free block could be factorised.
+        The minimiser.
     n_steps : int
         The number of pivoting steps (1 when the unconstrained minimiser lies
         in the box).
@@ -288,26 +291,47 @@ def solve_box_qp(M, q, low, high, work=None):
     stable = _FreeBlockSolver(M, q)
     n_steps = 0
 
-    factor = _cholesky(M, out=work)
-    if factor is not None:
+    # The inverse columns of a factor that needed a ridge are too inaccurate
+    # to be worth trying.
+    factor, ridged = _cholesky(M, out=work)
+    if factor is not None and not ridged:
         fast = _InverseColumnSolver(factor, q)
         x, lower, upper, n_steps, converged = _pivot(
             fast, lower, upper, low, high, tolerance, n_steps
         )
-        gradient = stable.gradient(x) if converged else None
-        if converged and _is_optimal(x, gradient, lower, upper, low, high, tolerance):
+        if converged and _is_optimal(
+            x, stable.gradient(x), lower, upper, low, high, tolerance
+        ):
             return x, n_steps
 
     x, lower, upper, n_steps, converged = _pivot(
         stable, lower, upper, low, high, tolerance, n_steps
     )
-    if x is None:
-        return None, n_steps
-    if not converged:
-        warnings.warn(
-            f"Fitting the unit factors to the target RSM stopped after {_MAX_STEPS} "
-            "pivoting steps short of the optimum; the clipped factors are used "
-            "and info['rsm_match'] reports the match reached.",
-            ConvergenceWarning,
-        )
-    return np.clip(x, low, high), n_steps
+    if converged and _is_optimal(x, stable.gradient(x), lower, upper, low, high, tolerance):
+        return x, n_steps
+    return _solve_bounded_least_squares(M, q, low, high), n_steps
+
+
+def _solve_bounded_least_squares(M, q, low, high):
+    """Minimise over the box by scipy's bounded-variable least squares.
+
+    The fallback for a nearly singular ``M``, where pivoting on Cholesky
+    factors stalls. With ``M = V diag(w) V^T``, the objective is
+    ``||diag(w)^{1/2} V^T x - diag(w)^{-1/2} V^T q||^2`` up to a constant,
+    for ``q`` in the range of ``M`` (as it is when ``M = K^T K`` and
+    ``q = K^T r``). Eigenvalues below ``n eps`` of the largest are dropped.
+    It costs an eigendecomposition and up to about ``n`` least-squares
+    steps, so seconds for thousands of coordinates.
+    """
+    n = q.shape[0]
+    upper = np.triu(np.asarray(M, dtype=np.float64))
+    eigenvalues, vectors = scipy.linalg.eigh(upper + np.triu(upper, 1).T)
+    keep = eigenvalues > n * np.finfo(np.float64).eps * max(eigenvalues.max(), 0.0)
+    if not keep.any():
+        return np.full(n, low)
+
+    root = np.sqrt(eigenvalues[keep])
+    design = vectors[:, keep].T * root[:, np.newaxis]
+    rhs = (vectors[:, keep].T @ q) / root
+    result = scipy.optimize.lsq_linear(design, rhs, bounds=(low, high), method="bvls", tol=1e-12)
+    return np.clip(result.x, low, high)
