@@ -9,17 +9,13 @@ Large layers run the forward pass and the two products of :class:`RSMTerms`
 in float32. On the 784-1024-10 network of ``benchmarks/bench_relu.py``
 (1,000 samples), the three products took about 40 ms in float64 and 20 ms
 in float32 on the two-core machine of the benchmarks. A float32 fit is
-redone in float64 when its statistics could be inaccurate: when the RSM is
-a large constant plus a small spread, or when the fit is so close that the
-residual is dominated by rounding.
+redone in float64 when its statistics could be inaccurate. That happens
+when the RSM is a large constant or a large diagonal plus a small spread,
+and when the fit is so close that rounding dominates the residual.
 """
 
-import warnings
-
 import numpy as np
-import scipy.optimize
-from scipy.linalg import get_blas_funcs, get_lapack_funcs
-from sklearn.exceptions import ConvergenceWarning
+from scipy.linalg import get_blas_funcs
 
 from ._box_qp import solve_box_qp
 from ._rsm_terms import RSMTerms
@@ -30,7 +26,6 @@ from ._workspace import Workspace
 # the bounds keep the rescaled weights within six orders of magnitude of
 # each other.
 _FACTOR_BOUNDS = (1e-3, 1e3)
-_MAX_ITER_RSM = 1000
 
 # Layers whose forward pass and products take more multiply-adds than this,
 # n * n_units * (n + n_units + n_inputs), run them in float32. Below it the
@@ -42,10 +37,11 @@ _SINGLE_PRECISION_WORK = 1e8
 # or sum of the forward pass overflows or underflows.
 _SINGLE_PRECISION_RANGE = (2.0**-40, 2.0**40)
 
-# A float32 fit is redone in float64 when the sum of squares of an RSM's
-# upper triangle exceeds its variance by more than the first factor. The
-# rounding of the activity, about 6e-8 of its size, then reaches about 1e-5
-# of the spread that the match measures. It is also redone when the relative
+# A float32 fit is redone in float64 when the squared Frobenius norm of the
+# layer's RSM exceeds the variance of its strict upper triangle by more than
+# the first factor. A large constant or a large diagonal plus a small spread
+# does that. The rounding of the activity, about 6e-8 of its size, then reaches
+# about 1e-5 of the spread that the match measures. It is also redone when the relative
 # residual is below the second value, because the squared residual is a
 # difference of terms the size of ||R||_F^2, whose float32 rounding would no
 # longer be small beside it.
@@ -120,40 +116,6 @@ def _forward(A_prev, W_in, b, activation, workspace):
     return activation(H)
 
 
-def _solve_box_lbfgsb(M, q, low, high):
-    """Minimise ``c^T M c - 2 q^T c`` over ``[low, high]^n`` by L-BFGS-B from ``c = 1``.
-
-    The fallback for a problem whose free blocks block pivoting cannot
-    factorise. L-BFGS-B may stop short of the optimum on an ill-conditioned
-    ``M``. Only the upper triangle of ``M`` is read, and the products take
-    its dtype, so in float32 the objective carries relative rounding of
-    about 1e-7 and the tolerance on its decrease is set just above it.
-    """
-    symv = get_blas_funcs("symv", (M,))
-
-    def objective(c):
-        Mc = symv(1.0, M, c.astype(M.dtype), lower=0).astype(np.float64)
-        return c @ Mc - 2.0 * q @ c, 2.0 * (Mc - q)
-
-    ftol = 1e-10 if M.dtype == np.float64 else 1e-7
-    result = scipy.optimize.minimize(
-        objective,
-        np.ones(q.shape[0]),
-        jac=True,
-        method="L-BFGS-B",
-        bounds=scipy.optimize.Bounds(low, high),
-        options={"maxiter": _MAX_ITER_RSM, "ftol": ftol, "gtol": 1e-6},
-    )
-    if result.status == 1:
-        warnings.warn(
-            f"Fitting the unit factors to the target RSM stopped after "
-            f"{_MAX_ITER_RSM} iterations without converging; the factors "
-            "found are used and info['rsm_match'] reports the match reached.",
-            ConvergenceWarning,
-        )
-    return result.x, int(result.nit)
-
-
 def _scaled_problem(terms, active):
     """Return ``M``, ``q`` and the best common value ``s`` of the scaled fit.
 
@@ -183,15 +145,24 @@ def _scaled_problem(terms, active):
 def _fit_weights(terms, active):
     """Fit ``c`` so that ``A(c)`` approaches the target, in the units of ``terms``.
 
-    Block principal pivoting finds the minimiser over the bounds, and
-    L-BFGS-B is the fallback when no block of ``M`` can be factorised.
-    Silent units get weight 1. Returns ``c`` and the number of solver steps.
+    Block principal pivoting finds the minimiser over the bounds. Silent
+    units get weight 1. Returns ``c`` and the number of pivoting steps.
     """
     low, high = (bound**2 for bound in _FACTOR_BOUNDS)
     M, q, common = _scaled_problem(terms, active)
-    c, n_steps = solve_box_qp(M, q, low, high, work=terms.workspace["factor"])
-    if c is None:
-        c, n_steps = _solve_box_lbfgsb(M, q, low, high)
+    representative = terms.duplicate_groups(active)
+    distinct = np.flatnonzero(representative == np.arange(representative.shape[0]))
+    if distinct.shape[0] == representative.shape[0]:
+        c, n_steps = solve_box_qp(M, q, low, high, work=terms.workspace["factor"])
+    else:
+        # The k copies of a unit act through the sum of their weights, k t
+        # with t in the bounds, and each copy gets t.
+        copies = np.bincount(representative, minlength=representative.shape[0])[distinct]
+        reduced = np.asfortranarray(M[np.ix_(distinct, distinct)] * np.outer(copies, copies))
+        t, n_steps = solve_box_qp(reduced, q[distinct] * copies, low, high)
+        position = np.zeros(representative.shape[0], dtype=int)
+        position[distinct] = np.arange(distinct.shape[0])
+        c = t[position[representative]]
 
     c = c * common
     c[~active] = 1.0

@@ -12,12 +12,15 @@ follow from
 plus sums of ``H * H`` and ``R``. No n_samples x n_samples product is formed.
 
 The products run on the centred activity ``H_c = H - 1 m^T`` (column means
-``m``), and on ``R`` minus the mean of its strict upper triangle. The rank-one
-and rank-two parts that the means contribute are added back in float64.
-ReLU activity has a large common component, and without this split it would
-dominate ``H^T H``, so that single-precision products would lose the spread
-that the correlation measures. With it, the products can run in float32,
-where they take half the time, and still give the statistics to about 1e-6.
+``m``), and on ``S``, which is ``R`` minus the mean of its strict upper
+triangle off the diagonal and zero on it. The parts that the means and the
+diagonal contribute are added back in float64. ReLU activity has a large
+common component, and without this split it would dominate ``H^T H``, so
+that single-precision products would lose the spread that the correlation
+measures. A large mean or diagonal of ``R`` would do the same to ``R H``.
+With it, the products can run in float32, where they take half the time.
+The covariance of the two strict upper triangles is ``c^T q_S / 2`` with
+``q_S_j = h_j^T S h_j``, so it needs no difference of large terms.
 """
 
 import numpy as np
@@ -34,8 +37,9 @@ _SAFE_NORM = (1e-100, 1e100)
 # their digits.
 _MAX_DIAGONAL_SHARE = 1e4
 
-# Activity whose largest magnitude lies outside this range is divided by a
-# power of two, so that (H^T H) * (H^T H) stays within float32's range.
+# Activity, or a float32 target, whose magnitude lies outside this range is
+# divided by a power of two, so that (H^T H) * (H^T H) and the products with
+# the target stay within float32's range.
 _SAFE_PEAK = (2.0**-10, 2.0**10)
 
 
@@ -43,7 +47,8 @@ def _power_of_two_scale(peak):
     """Return the power of two nearest above ``peak`` (1.0 for zero), an exact divisor."""
     if peak == 0:
         return 1.0
-    return float(np.ldexp(1.0, int(np.frexp(peak)[1])))
+    # 2^1024 overflows, so near float64's maximum the divisor is 2^1023.
+    return float(np.ldexp(1.0, min(int(np.frexp(peak)[1]), 1023)))
 
 
 def _peak(array):
@@ -85,8 +90,11 @@ class TargetRSM:
         self.scale = 1.0
         norm = _upper_norm(rsm)
         if norm > 0 and not _SAFE_NORM[0] <= norm <= _SAFE_NORM[1]:
-            self.scale = _power_of_two_scale(norm)
-            rsm = np.triu(rsm) / self.scale
+            # The norm is infinite for entries near float64's maximum, so the
+            # scale comes from the largest entry.
+            upper = np.triu(rsm)
+            self.scale = _power_of_two_scale(_peak(upper))
+            rsm = upper / self.scale
             norm = _upper_norm(rsm)
         self._source = rsm
 
@@ -111,8 +119,9 @@ class TargetRSM:
         self.pair_sum = float(row_sums.sum())
         self.pair_sum_sq = pair_sum_sq
         self.pair_mean = self.pair_sum / self.n_pairs if self.n_pairs else 0.0
-        # Row sums of the symmetric target, R 1.
-        self.row_sums = row_sums + column_sums + diag
+        # Row sums of the symmetric target off the diagonal, and with it (R 1).
+        self.off_diagonal_row_sums = row_sums + column_sums
+        self.row_sums = self.off_diagonal_row_sums + diag
         self.total = 2.0 * self.pair_sum + float(diag.sum())
         self.norm_sq = 2.0 * pair_sum_sq + diag_sq
 
@@ -128,28 +137,36 @@ class TargetRSM:
         return spread <= 1e-12 * self.pair_sum_sq
 
     def centred_triangle(self, out):
-        """Write ``T`` into ``out`` and return ``unit``, with ``unit (T + T^T) = R - mu 1 1^T``
-        on and above the diagonal.
+        """Write ``T`` into ``out`` and return ``unit``, with ``unit (T + T^T) = S``.
 
-        ``mu`` is the mean of the strict upper triangle and ``unit`` a power
-        of two that keeps ``T`` within float32's range. Only the upper
-        triangle of the C-ordered array ``out``, diagonal included, is
-        meaningful. With it, ``h^T R h = 2 unit h^T T h + mu (1^T h)^2``
-        costs a triangular product.
+        ``S`` is ``R - mu`` off the diagonal and zero on it, ``mu`` the mean
+        of the strict upper triangle, and ``unit`` a power of two that keeps
+        ``T`` within float32's range. Only the upper triangle of the
+        C-ordered array ``out``, diagonal included, is meaningful. With it,
+        ``h^T S h = 2 unit h^T T h`` costs a triangular product, and
+        ``sum_{i<k} A_ik (R_ik - mu) = c^T q_S / 2`` with ``q_S_j = h_j^T S h_j``
+        is the covariance of the two strict upper triangles, free of the
+        diagonal and of ``mu``, which would otherwise cancel.
         """
-        dtype = out.dtype
         unit = 1.0
-        if dtype == np.float32:
-            unit = _power_of_two_scale(np.sqrt(self.norm_sq))
+        magnitude = np.sqrt(self.norm_sq)
+        if out.dtype == np.float32 and not _SAFE_PEAK[0] <= magnitude <= _SAFE_PEAK[1]:
+            unit = _power_of_two_scale(magnitude)
         # Entries below the diagonal are not read, so their overflow in the
-        # conversion to float32 does not matter.
-        with np.errstate(over="ignore", invalid="ignore"):
-            np.subtract(self._source, self.pair_mean, out=out, casting="same_kind")
-            if unit != 1.0:
-                out *= dtype.type(1.0 / unit)
-        diagonal = np.einsum("ii->i", out)
-        diagonal[:] = (self.diag - self.pair_mean) / (2.0 * unit)
+        # conversion to float32 does not matter. The mean is subtracted in
+        # float64, before any rounding to float32.
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            if unit == 1.0:
+                np.subtract(self._source, self.pair_mean, out=out, casting="same_kind")
+            else:
+                centred = self._source - self.pair_mean
+                np.multiply(centred, 1.0 / unit, out=out, casting="same_kind")
+        np.einsum("ii->i", out)[:] = 0.0
         return unit
+
+    def centred_row_sums(self):
+        """Return ``S 1``, the row sums of ``R - mu`` off the diagonal (they sum to zero)."""
+        return self.off_diagonal_row_sums - self.pair_mean * (self.n_samples - 1)
 
 
 class RSMTerms:
@@ -199,6 +216,8 @@ class RSMTerms:
             H *= dtype.type(1.0 / self.scale)
         mean = H.mean(axis=0, dtype=np.float64).astype(dtype)
         H -= mean
+        self.centred = H
+        self.dtype = dtype
         self.mean = mean.astype(np.float64)
         self.offsets = H.sum(axis=0, dtype=np.float64)
         self.shift = self.offsets + n_samples / 2.0 * self.mean
@@ -215,7 +234,8 @@ class RSMTerms:
         self.gram_sq = np.multiply(gram, gram, out=workspace["gram_sq"])
         self.gram_diag = np.diag(gram).astype(np.float64)
 
-        # q_j = h_j^T R h_j for the centred columns, then for the full ones.
+        # q_S_j = h_j^T S h_j, from the centred columns: with h = h_c + m 1
+        # and 1^T S 1 = 0, h^T S h = h_c^T S h_c + 2 m (S 1)^T h_c.
         triangle = workspace["triangle"]
         unit = target.centred_triangle(triangle)
         product = workspace["product"]
@@ -225,32 +245,63 @@ class RSMTerms:
             trmm(1.0, triangle.T, product, side=0, lower=1, trans_a=1, overwrite_b=1),
         )
         product *= H
-        centred_q = 2.0 * unit * product.sum(axis=0, dtype=np.float64)
-        centred_q += target.pair_mean * self.offsets**2
-        row_mean = target.row_sums.mean()
-        row_dot = gemv(1.0, H, (target.row_sums - row_mean).astype(dtype), trans=1)
-        row_dot = row_dot.astype(np.float64) + row_mean * self.offsets
-        self.q = centred_q + 2.0 * self.mean * row_dot + self.mean**2 * target.total
+        self.q_centred = 2.0 * unit * product.sum(axis=0, dtype=np.float64)
+        self.q_centred += 2.0 * self.mean * self._dot_columns(
+            H, self.offsets, target.centred_row_sums(), unit
+        )
+        # sum_{i<k} (R_ik - mu)^2, from the centred triangle rather than by
+        # subtracting the squared mean from the sum of squares.
+        self.target_variance = (unit * _upper_norm(triangle)) ** 2
 
-        self.centred = H
         self.squares = np.multiply(H, H, out=product)
         self.column_sums = self.offsets + n_samples * self.mean
         self.norms_sq = self.gram_diag + 2.0 * self.mean * self.offsets + n_samples * self.mean**2
         self.target = target
         self.n_samples = n_samples
-        self.dtype = dtype
 
-    def _symmetric_product(self, matrix, vector):
-        """Return ``matrix @ vector`` in float64 for a matrix stored as its upper triangle."""
-        result = self._symv(1.0, matrix, vector.astype(self.dtype), lower=0)
-        return result.astype(np.float64)
+        # q_j = h_j^T R h_j = q_S_j + mu ((1^T h_j)^2 - ||h_j||^2) + sum_i d_i H_ij^2.
+        diag_dot = self._dot_columns(self.squares, self.gram_diag, target.diag, unit)
+        diag_dot += 2.0 * self.mean * self._dot_columns(H, self.offsets, target.diag, unit)
+        diag_dot += self.mean**2 * target.diag.sum()
+        self.q = (
+            self.q_centred
+            + target.pair_mean * (self.column_sums**2 - self.norms_sq)
+            + diag_dot
+        )
+
+    def _dot_columns(self, matrix, column_sums, vector, unit):
+        """Return ``matrix^T vector`` in float64, with the product in ``matrix``'s dtype.
+
+        ``vector`` is divided by ``unit`` to stay within float32's range.
+        Its mean is taken out first and added back through ``column_sums``,
+        so that the product does not have to cancel it.
+        """
+        mean = float(vector.mean())
+        scaled = ((vector - mean) / unit).astype(self.dtype)
+        product = self._gemv(1.0, matrix, scaled, trans=1).astype(np.float64)
+        return unit * product + mean * column_sums
+
+    def _product(self, matrix, vector, symmetric):
+        """Return ``matrix @ vector`` in float64, with the product in ``matrix``'s dtype.
+
+        A symmetric matrix is stored as its upper triangle. ``vector`` is
+        divided by a power of two near its largest entry first, so that it
+        fits float32 at any scale of the weights ``c``.
+        """
+        scale = _power_of_two_scale(_peak(vector))
+        scaled = (vector / scale).astype(self.dtype)
+        if symmetric:
+            result = self._symv(1.0, matrix, scaled, lower=0)
+        else:
+            result = self._gemv(1.0, matrix, scaled)
+        return scale * result.astype(np.float64)
 
     def quadratic(self, c):
         """Return ``||A(c)||_F^2 = c^T M c`` in the scaled units."""
         v = c * self.mean
         w = c * self.shift
-        gram_v = self._symmetric_product(self.gram, v)
-        centred = c @ self._symmetric_product(self.gram_sq, c)
+        gram_v = self._product(self.gram, v, symmetric=True)
+        centred = c @ self._product(self.gram_sq, c, symmetric=True)
         cross = 4.0 * (w @ gram_v)
         mean_part = 2.0 * (v @ self.shift) ** 2 + 2.0 * (v @ self.mean) * (w @ self.shift)
         return centred + cross + mean_part
@@ -258,8 +309,8 @@ class RSMTerms:
     def diagonal(self, c):
         """Return the diagonal of ``A(c)``: ``sum_j c_j H_ij^2`` in the scaled units."""
         v = c * self.mean
-        squares = self._gemv(1.0, self.squares, c.astype(self.dtype)).astype(np.float64)
-        linear = self._gemv(1.0, self.centred, v.astype(self.dtype)).astype(np.float64)
+        squares = self._product(self.squares, c, symmetric=False)
+        linear = self._product(self.centred, v, symmetric=False)
         return squares + 2.0 * linear + v @ self.mean
 
     def gram_matrix(self):
@@ -286,34 +337,62 @@ class RSMTerms:
         """Return the mask of the units with nonzero activity on some sample."""
         return self.norms_sq > 0
 
+    def duplicate_groups(self, active):
+        """Return, for each unit, the first active unit with the same activity column.
+
+        Silent units, outside ``active``, are their own representatives.
+
+        Copies made by duplicating units have identical columns. Their RSM
+        depends only on the sum of their weights ``c``, which leaves the
+        quadratic program a flat direction per copy. Candidates share the
+        mean, the centred norm and a random projection of the centred
+        column, and are then compared entry by entry.
+        """
+        probe = np.random.default_rng(0).standard_normal(self.n_samples)
+        projection = self._gemv(1.0, self.centred, probe.astype(self.dtype), trans=1)
+        keys = np.stack([self.mean, self.gram_diag, projection.astype(np.float64)], axis=1)
+        index = np.flatnonzero(active)
+        _, first, inverse = np.unique(
+            keys[index], axis=0, return_index=True, return_inverse=True
+        )
+        representative = np.arange(keys.shape[0])
+        representative[index] = index[first[inverse.ravel()]]
+        for unit in np.flatnonzero(representative != np.arange(representative.shape[0])):
+            if not np.array_equal(self.centred[:, unit], self.centred[:, representative[unit]]):
+                representative[unit] = unit
+        return representative
+
     def summarise(self, c):
         """Return the match, the relative residual and the spread ratio of ``A(c)``.
 
         The match is the Pearson correlation of the strict upper triangles of
-        ``A(c)`` and ``R``, or None when either triangle is constant (to a
-        relative 1e-12). The relative residual is ``||A(c) - R||_F /
-        ||R||_F``. The spread ratio is the sum of squares of the strict upper
-        triangle of ``A(c)`` over its variance: a large ratio means the RSM
-        is a large constant plus a small spread, which magnifies rounding
-        errors of the activity into the match.
+        ``A(c)`` and ``R``. It is None when the variance of the triangle of
+        ``A(c)`` is below 1e-12 of ``||A(c)||_F^2``, or that of ``R`` below
+        1e-12 of the sum of squares of its triangle. The relative
+        residual is ``||A(c) - R||_F / ||R||_F``. The spread ratio is
+        ``||A(c)||_F^2`` over the variance of the strict upper triangle: a
+        large ratio means an RSM that is a large constant, or a large
+        diagonal, plus a small spread, which magnifies rounding errors of the
+        activity into the match.
         """
         target = self.target
         n_pairs = target.n_pairs
         diag = self.diagonal(c)
-        norm_sq, inner = self.quadratic(c), c @ self.q
+        norm_sq = self.quadratic(c)
+        total, trace = c @ self.column_sums**2, c @ self.norms_sq
 
-        sum_a = (c @ self.column_sums**2 - c @ self.norms_sq) / 2.0
+        sum_a = (total - trace) / 2.0
         sum_sq_a = (norm_sq - diag @ diag) / 2.0
-        cross = (inner - diag @ target.diag) / 2.0
-        sum_r, sum_sq_r = target.pair_moments()
         var_a = sum_sq_a - sum_a**2 / n_pairs
-        var_r = sum_sq_r - sum_r**2 / n_pairs
+        var_r = self.target_variance
+        covariance = (c @ self.q_centred) / 2.0
 
         match = None
-        if var_a > 1e-12 * sum_sq_a and var_r > 1e-12 * sum_sq_r:
-            r = (cross - sum_a * sum_r / n_pairs) / np.sqrt(var_a * var_r)
+        if var_a > 1e-12 * norm_sq and var_r > 1e-12 * target.pair_sum_sq:
+            r = covariance / np.sqrt(var_a) / np.sqrt(var_r)
             match = float(np.clip(r, -1.0, 1.0))
+        inner = c @ self.q_centred + target.pair_mean * (total - trace) + diag @ target.diag
         distance_sq = norm_sq - 2.0 * inner + target.norm_sq
         residual = float(np.sqrt(max(distance_sq, 0.0) / target.norm_sq))
-        spread_ratio = sum_sq_a / var_a if var_a > 0 else np.inf
+        spread_ratio = norm_sq / var_a if var_a > 0 else np.inf
         return match, residual, spread_ratio
