@@ -125,13 +125,18 @@ def input_null_space(X):
         return _svd_null_space(X)
 
 
-def least_squares(A, B):
-    """Return the minimum-norm solution ``Z`` of ``min ||A Z - B||_F``.
+def least_squares(A, B, data_dtype=np.float64):
+    """Return the minimum-norm solution ``Z`` of ``min ||A Z - B||_F`` in float64.
 
     Blank columns of ``A`` get zero rows in ``Z``. When the other columns are
     well conditioned the normal equations give the unique solution;
-    otherwise LAPACK's ``gelsy`` (QR with column pivoting) does.
+    otherwise LAPACK's ``gelsy`` (QR with column pivoting) does, with
+    singular values below ``max(A.shape)`` times the machine epsilon of
+    ``data_dtype`` counted as zero. Data that was rounded to float32 has
+    singular values of about 1e-7 of the largest that are rounding, which
+    would otherwise give weights of 1e7 and more.
     """
+    A = np.asarray(A, dtype=np.float64)
     used = _used_columns(A)
     A_used = A[:, used]
     with single_blas_thread():
@@ -140,5 +145,8 @@ def least_squares(A, B):
             Z = np.zeros((A.shape[1], B.shape[1]))
             Z[used] = scipy.linalg.cho_solve(factor, A_used.T @ B, check_finite=False)
             return Z
-        Z, *_ = scipy.linalg.lstsq(A, B, lapack_driver="gelsy", check_finite=False)
+        cutoff = max(A.shape) * np.finfo(data_dtype).eps
+        Z, *_ = scipy.linalg.lstsq(
+            A, B, cond=cutoff, lapack_driver="gelsy", check_finite=False
+        )
     return Z

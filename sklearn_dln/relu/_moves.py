@@ -271,7 +271,10 @@ def apply_relu_move(
         If ``layer`` is out of range (the message gives the number of hidden
         layers), if ``"scale"``, or ``"target"`` with an RSM target, is asked
         of an MLP whose activation is neither ``"relu"`` nor ``"identity"``,
-        or if ``units``, ``scale`` or ``target`` do not fit the layer.
+        if ``units``, ``scale`` or ``target`` do not fit the layer, or if
+        the factors of an RSM target would overflow or underflow the
+        network's weights (the message gives the factor to divide the target
+        by).
     sklearn.exceptions.NotFittedError
         If ``mlp`` is not fitted.
 
@@ -317,21 +320,25 @@ def apply_relu_move(
        common factor of all units. With ``c = a**2`` the squared distance is
        a convex quadratic in ``c``, and block principal pivoting finds its
        minimiser over these bounds (``info["rsm_n_iter"]`` pivoting steps).
-       The match is reported as ``info["rsm_match"]``, the Pearson
+       Copies of a unit share one weight, and where pivoting stalls on a
+       nearly singular system, scipy's bounded-variable least squares takes
+       over. The match is reported as ``info["rsm_match"]``, the Pearson
        correlation of the strict upper triangles of the achieved and target
        RSMs (``info["rsm_match_before"]`` before rescaling; None where a
        triangle is constant and the correlation undefined), and
        ``info["rsm_residual"]``, the relative Frobenius error, whose
-       rounding is about 1e-8. The fitted factors are ``info["factors"]``.
+       rounding is about 1e-7 (1e-6 with float32 products). The fitted factors are ``info["factors"]``.
+
        Layers where ``n_samples * n_units * (n_samples + n_units +
        n_inputs)`` exceeds 1e8 run the forward pass and the products of the
-       fit in float32 (``info["rsm_dtype"]``). In the tests and on a
-       784-1024 layer with 1,000 samples, the match and the residual then
-       agreed with a direct float64 computation to better than 1e-6. The
-       fit switches to float64 when the RSM is a large constant plus a
-       small spread, when the residual falls below 1e-2, or when inputs or
-       weights lie beyond float32's safe range. The network itself is always rescaled in its
-       own dtype, so the function is kept exactly.
+       fit in float32 (``info["rsm_dtype"]``). On a 784-1024 layer with
+       1,000 samples, the match then agreed with a direct float64
+       computation to 4e-8; on small layers forced into float32 in tests,
+       to 2e-5. The fit switches to float64 when the RSM is a large
+       constant, or a large diagonal, plus a small spread, when the residual
+       falls below 1e-2, or when inputs or weights lie beyond float32's safe
+       range. The network itself is rescaled in its own dtype, so the
+       function is kept up to that dtype's rounding.
 
     Examples
     --------

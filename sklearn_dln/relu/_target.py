@@ -84,12 +84,39 @@ def _fit_activity_units(activation, A_prev, T):
     resulting activity ``f([A_prev, 1] [W; b^T])`` against ``T``.
     """
     design = np.hstack([A_prev, np.ones((A_prev.shape[0], 1), dtype=A_prev.dtype)])
-    solution = least_squares(design, T)
-    achieved = activation(design @ solution)
+    solution = least_squares(design, T, data_dtype=A_prev.dtype)
+    # The residual is that of the weights as the network stores them.
+    stored = solution.astype(A_prev.dtype).astype(np.float64)
+    achieved = activation(design.astype(np.float64) @ stored)
     target_norm = np.linalg.norm(T)
     error = np.linalg.norm(achieved - T)
     residual = error / target_norm if target_norm > 0 else error
     return solution[:-1], solution[-1], float(residual)
+
+
+def _check_rescaled(before, after, factors):
+    """Raise ValueError if rescaling overflowed or underflowed a weight.
+
+    ``before`` and ``after`` are the ``(W_in, b, W_out)`` of the layer.
+    Factors within [1e-8, 1e8] cannot do either to weights between 1e-29
+    and 1e29, even in float32, so only more extreme factors are checked
+    entry by entry.
+    """
+    if 1e-8 <= factors.min() and factors.max() <= 1e8:
+        return
+    for old, new in zip(before, after):
+        tiny = np.finfo(new.dtype).tiny
+        lost = (np.abs(new) < tiny) & (np.abs(old) >= tiny)
+        if np.all(np.isfinite(new)) and not lost.any():
+            continue
+        raise ValueError(
+            f"The unit factors that match the target RSM range from "
+            f"{factors.min():.1e} to {factors.max():.1e}, and the network's "
+            f"{new.dtype} weights overflow or underflow when multiplied or "
+            f"divided by them. Divide the target RSM by about "
+            f"{np.median(factors) ** 2:.1e}, which brings it to the scale of the "
+            "layer's RSM."
+        )
 
 
 def fit_target_move(mlp, coefs, intercepts, layer, X, target):
@@ -114,7 +141,12 @@ def fit_target_move(mlp, coefs, intercepts, layer, X, target):
     if rsm is not None:
         W_in, b, _ = layer_weights(coefs, intercepts, layer)
         factors, stats = fit_rsm_factors(A_prev, W_in, b, activation, rsm)
-        coefs, intercepts = rescale_units(coefs, intercepts, layer, factors)
+        # Over- and underflow are caught by the check that follows.
+        with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+            rescaled = rescale_units(coefs, intercepts, layer, factors)
+        _check_rescaled(layer_weights(coefs, intercepts, layer),
+                        layer_weights(*rescaled, layer), factors)
+        coefs, intercepts = rescaled
         info["factors"] = factors
         info.update(stats)
     return coefs, intercepts, info

@@ -164,6 +164,24 @@ def test_apply_relu_move_target_activity_exact_when_reachable():
     _assert_same_outputs(moved, mlp, X)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_apply_relu_move_target_activity_rank_deficient(dtype):
+    """On a rank-deficient layer input the reported residual is that of the stored weights."""
+    rng = np.random.default_rng(23)
+    X = rng.standard_normal((30, 3)).astype(dtype)
+    mlp, X = build_random_mlp("regressor", (20, 5), X=X, activation="identity", seed=23)
+    mlp.coefs_ = [coef.astype(dtype) for coef in mlp.coefs_]
+    mlp.intercepts_ = [intercept.astype(dtype) for intercept in mlp.intercepts_]
+    target = rng.random((30, 2))
+
+    moved, info = apply_relu_move(mlp, "target", X=X, layer=1, target=target)
+
+    added = hidden_activity(moved, X, layer=1)[:, -2:].astype(np.float64)
+    actual = np.linalg.norm(added - target) / np.linalg.norm(target)
+    assert info["residual"] == pytest.approx(actual, rel=1e-4)
+    assert np.abs(moved.coefs_[1][:, -2:]).max() < 1e3
+
+
 def test_apply_relu_move_target_rsm_recovers_rescaled_rsm():
     """An RSM reachable by rescaling units is matched almost exactly."""
     mlp, X = build_random_mlp("classifier", (6,), n_samples=40, seed=10)

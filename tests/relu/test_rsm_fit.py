@@ -1,5 +1,7 @@
 """Tests of the RSM fit behind the "target" move: sums, precision and optimality."""
 
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -221,3 +223,112 @@ def test_rsm_fit_keeps_silent_units():
     assert_allclose(info["factors"][:2], 1.0)
     assert np.all(info["factors"] > 0)
     _assert_same_outputs(moved, mlp, X)
+
+
+@pytest.mark.parametrize("diagonal", [1e8, 1e14])
+@pytest.mark.parametrize("precision", ["default", "single"])
+def test_rsm_fit_diagonal_heavy_target(monkeypatch, diagonal, precision):
+    """A target with a large diagonal still gives the match of its off-diagonal entries."""
+    if precision == "single":
+        monkeypatch.setattr(_rsm_fit, "_SINGLE_PRECISION_WORK", 0)
+    rng = np.random.default_rng(11)
+    mlp, X = build_random_mlp("classifier", (8,), n_features=10, n_samples=20, seed=11)
+    rsm = diagonal * np.eye(20) + _random_rsm(rng, 20)
+
+    moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    match, _ = _direct_statistics(hidden_activity(moved, X), rsm)
+    assert info["rsm_match"] == pytest.approx(match, abs=1e-6)
+
+
+def test_rsm_fit_offset_target():
+    """A target that is a large constant plus a small spread gives an accurate match."""
+    rng = np.random.default_rng(12)
+    mlp, X = build_random_mlp("classifier", (8,), n_features=10, n_samples=20, seed=12)
+    rsm = 1e6 + _random_rsm(rng, 20)
+
+    moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    match, _ = _direct_statistics(hidden_activity(moved, X), rsm)
+    assert info["rsm_match"] == pytest.approx(match, abs=1e-8)
+
+
+@pytest.mark.parametrize("scale", [1e-60, 1e60, 1.7e308])
+def test_rsm_fit_target_scales_without_warnings(monkeypatch, scale):
+    """Targets far from the activity's scale, up to float64's maximum, fit without warnings."""
+    monkeypatch.setattr(_rsm_fit, "_SINGLE_PRECISION_WORK", 0)
+    rng = np.random.default_rng(13)
+    mlp, X = build_random_mlp("classifier", (8,), n_features=10, n_samples=20, seed=13)
+    rsm = _random_rsm(rng, 20)
+    rsm = rsm / np.abs(rsm).max() * scale
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    assert np.all(np.isfinite(info["factors"]))
+    # Both RSMs divided by scale, so that their squares stay finite.
+    match, _ = _direct_statistics(hidden_activity(moved, X) / np.sqrt(scale), rsm / scale)
+    assert info["rsm_match"] == pytest.approx(match, abs=1e-5)
+    _assert_same_outputs(moved, mlp, X)
+
+
+@pytest.mark.parametrize("scale", [1e-90, 1e100])
+def test_rsm_fit_float32_network_rejects_extreme_factors(scale):
+    """Factors that float32 weights cannot hold raise instead of breaking the network."""
+    rng = np.random.default_rng(14)
+    mlp, X = build_random_mlp(
+        "classifier", (8,), X=rng.standard_normal((20, 10)).astype(np.float32), seed=14
+    )
+    mlp.coefs_ = [coef.astype(np.float32) for coef in mlp.coefs_]
+    mlp.intercepts_ = [intercept.astype(np.float32) for intercept in mlp.intercepts_]
+    rsm = scale * _random_rsm(rng, 20)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="Divide the target RSM by about"):
+            apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+
+def test_rsm_fit_stalled_pivoting_reaches_optimum():
+    """Nearly singular systems, where pivoting stalls, still reach the bounded optimum."""
+    rng = np.random.default_rng(15)
+    mlp, X = build_random_mlp(
+        "regressor", (18,), activation="identity", n_features=2, n_samples=26, seed=15
+    )
+    mlp.intercepts_[0][:6] = -1e4
+    noise = rng.standard_normal((26, 26))
+    rsm = noise + noise.T
+
+    moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    _, achieved = _direct_statistics(hidden_activity(moved, X), rsm)
+    assert achieved <= _optimal_residual(hidden_activity(mlp, X), rsm) + 1e-4
+    assert achieved <= 1.0
+
+
+def test_rsm_fit_duplicates_of_collinear_units():
+    """Copies of units driven by one input reach the bounded optimum."""
+    rng = np.random.default_rng(16)
+    mlp, X = build_random_mlp("classifier", (1, 5), n_features=2, n_samples=20, seed=16)
+    wider, _ = apply_relu_move(mlp, "duplicate", X=X, layer=1)
+    rsm = 1e3 + _random_rsm(rng, 20)
+
+    moved, _ = apply_relu_move(wider, "target", X=X, layer=1, target={"rsm": rsm})
+
+    _, achieved = _direct_statistics(hidden_activity(moved, X, layer=1), rsm)
+    assert achieved <= _optimal_residual(hidden_activity(wider, X, layer=1), rsm) + 1e-7
+
+
+def test_rsm_fit_constant_achieved_triangle():
+    """Activity that leaves every off-diagonal entry of the RSM zero gives no match."""
+    rng = np.random.default_rng(17)
+    mlp, X = build_random_mlp("classifier", (4,), n_features=4, n_samples=4, seed=17)
+    mlp.coefs_[0] = np.eye(4)
+    mlp.intercepts_[0] = np.zeros(4)
+    X = np.eye(4)
+
+    _, info = apply_relu_move(mlp, "target", X=X, target={"rsm": _random_rsm(rng, 4)})
+
+    assert info["rsm_match_before"] is None
+    assert info["rsm_match"] is None
