@@ -344,21 +344,21 @@ class RSMTerms:
 
         Copies made by duplicating units have identical columns. Their RSM
         depends only on the sum of their weights ``c``, which leaves the
-        quadratic program a flat direction per copy. Candidates share the
-        mean, the centred norm and a random projection of the centred
-        column, and are then compared entry by entry.
+        quadratic program a flat direction per copy. Candidates share a
+        random projection of the centred column and are then compared entry
+        by entry.
         """
         probe = np.random.default_rng(0).standard_normal(self.n_samples)
         projection = self._gemv(1.0, self.centred, probe.astype(self.dtype), trans=1)
-        keys = np.stack([self.mean, self.gram_diag, projection.astype(np.float64)], axis=1)
         index = np.flatnonzero(active)
         _, first, inverse = np.unique(
-            keys[index], axis=0, return_index=True, return_inverse=True
+            projection[index], return_index=True, return_inverse=True
         )
-        representative = np.arange(keys.shape[0])
-        representative[index] = index[first[inverse.ravel()]]
+        representative = np.arange(projection.shape[0])
+        representative[index] = index[first[inverse]]
         for unit in np.flatnonzero(representative != np.arange(representative.shape[0])):
-            if not np.array_equal(self.centred[:, unit], self.centred[:, representative[unit]]):
+            same = np.array_equal(self.centred[:, unit], self.centred[:, representative[unit]])
+            if not same or self.mean[unit] != self.mean[representative[unit]]:
                 representative[unit] = unit
         return representative
 
