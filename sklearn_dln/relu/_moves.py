@@ -249,8 +249,9 @@ def apply_relu_move(
     target : array-like or dict, default=None
         Required by ``"target"``. An array of shape (n_samples, k) is a target
         activity pattern. A dict may hold ``"activity"`` (such an array),
-        ``"rsm"`` (a target RSM of shape (n_samples, n_samples), of which
-        the upper triangle and diagonal are read), or both.
+        ``"rsm"`` (a target RSM of shape (n_samples, n_samples), finite
+        everywhere, of which only the upper triangle and diagonal are
+        used), or both.
     random_state : int, RandomState instance or None, default=None
         Seed of the random permutation, factors and weights.
 
@@ -271,10 +272,10 @@ def apply_relu_move(
         If ``layer`` is out of range (the message gives the number of hidden
         layers), if ``"scale"``, or ``"target"`` with an RSM target, is asked
         of an MLP whose activation is neither ``"relu"`` nor ``"identity"``,
-        if ``units``, ``scale`` or ``target`` do not fit the layer, or if
-        the factors of an RSM target would overflow or underflow the
-        network's weights (the message gives the factor to divide the target
-        by).
+        if ``units``, ``scale`` or ``target`` do not fit the layer, if the
+        strict upper triangle of an RSM target is constant, or if the
+        factors of an RSM target would overflow or underflow the network's
+        weights (the message gives the factor to divide the target by).
     sklearn.exceptions.NotFittedError
         If ``mlp`` is not fitted.
 

@@ -58,8 +58,9 @@ def _parse_target(target, n_samples):
         rsm = TargetRSM(rsm)
         if rsm.is_constant():
             raise ValueError(
-                "the target RSM has a constant upper triangle, so it has no "
-                "similarity structure to match; it needs at least two distinct "
+                "the target RSM has a constant upper triangle (its variance is "
+                "below 1e-12 of its sum of squares), so it has no similarity "
+                "structure to match; it needs at least two distinct "
                 "similarities between different samples."
             )
     return activity, rsm
