@@ -18,7 +18,7 @@ import numpy as np
 from scipy.linalg import get_blas_funcs
 
 from ._box_qp import solve_box_qp
-from ._rsm_terms import RSMTerms
+from ._rsm_terms import RSMTerms, _peak
 from ._workspace import Workspace
 
 # Bounds of the factors a_j relative to the best common factor. A factor must
@@ -40,11 +40,11 @@ _SINGLE_PRECISION_RANGE = (2.0**-40, 2.0**40)
 # A float32 fit is redone in float64 when the squared Frobenius norm of the
 # layer's RSM exceeds the variance of its strict upper triangle by more than
 # the first factor. A large constant or a large diagonal plus a small spread
-# does that. The rounding of the activity, about 6e-8 of its size, then reaches
-# about 1e-5 of the spread that the match measures. It is also redone when the relative
-# residual is below the second value, because the squared residual is a
-# difference of terms the size of ||R||_F^2, whose float32 rounding would no
-# longer be small beside it.
+# does that. The rounding of the activity, about 6e-8 of its size, then
+# reaches about 1e-5 of the spread that the match measures. It is also
+# redone when the relative residual is below the second value, because the
+# squared residual is a difference of terms the size of ||R||_F^2, whose
+# float32 rounding would no longer be small beside it.
 _MAX_SPREAD_RATIO = 1e4
 _MIN_SINGLE_PRECISION_RESIDUAL = 1e-2
 
@@ -53,9 +53,7 @@ def _fits_single_precision(arrays):
     """Return whether every nonzero array's largest magnitude lies in the float32-safe range."""
     low, high = _SINGLE_PRECISION_RANGE
     for array in arrays:
-        if array.size == 0:
-            continue
-        peak = max(abs(float(array.max())), abs(float(array.min())))
+        peak = _peak(array)
         if peak != 0 and not low <= peak <= high:
             return False
     return True
@@ -121,13 +119,16 @@ def _scaled_problem(terms, active):
 
     In units of ``s`` (``c = s 1`` fits best among common values) the
     bounds ``_FACTOR_BOUNDS`` on ``a / sqrt(s)`` do not depend on the scale
-    of the target, and the objective is divided by ``||R||_F^2``.
+    of the target, and the objective is divided by ``||R||_F^2``. When no
+    positive common value fits, as for a target anticorrelated with the
+    layer's RSM, ``s`` makes ``||A(s 1)||_F = ||R||_F``.
     """
-    ones = np.ones(active.shape[0])
-    common = terms.q.sum() / terms.quadratic(ones) if active.any() else 1.0
-    if not common > 0:
-        common = 1.0
     normaliser = terms.target.norm_sq
+    ones = np.ones(active.shape[0])
+    norm_sq = terms.quadratic(ones) if active.any() else 0.0
+    common = terms.q.sum() / norm_sq if norm_sq > 0 else 1.0
+    if not common > 0:
+        common = np.sqrt(normaliser / norm_sq) if norm_sq > 0 else 1.0
     M = terms.gram_matrix()
     M *= M.dtype.type(common**2 / normaliser)
     q = terms.q * (common / normaliser)

@@ -119,15 +119,9 @@ class TargetRSM:
         self.pair_sum = float(row_sums.sum())
         self.pair_sum_sq = pair_sum_sq
         self.pair_mean = self.pair_sum / self.n_pairs if self.n_pairs else 0.0
-        # Row sums of the symmetric target off the diagonal, and with it (R 1).
+        # Row sums of the symmetric target without its diagonal.
         self.off_diagonal_row_sums = row_sums + column_sums
-        self.row_sums = self.off_diagonal_row_sums + diag
-        self.total = 2.0 * self.pair_sum + float(diag.sum())
         self.norm_sq = 2.0 * pair_sum_sq + diag_sq
-
-    def pair_moments(self):
-        """Return the sum and the sum of squares of the strict upper triangle."""
-        return self.pair_sum, self.pair_sum_sq
 
     def is_constant(self):
         """Return whether the strict upper triangle is constant to a relative 1e-12."""
@@ -370,9 +364,9 @@ class RSMTerms:
         ``A(c)`` is below 1e-12 of ``||A(c)||_F^2``, or that of ``R`` below
         1e-12 of the sum of squares of its triangle. The relative
         residual is ``||A(c) - R||_F / ||R||_F``. The spread ratio is
-        ``||A(c)||_F^2`` over the variance of the strict upper triangle: a
-        large ratio means an RSM that is a large constant, or a large
-        diagonal, plus a small spread, which magnifies rounding errors of the
+        ``||A(c)||_F^2`` over the variance of the strict upper triangle. A
+        large ratio means an RSM that is a large constant or a large diagonal
+        plus a small spread. Such an RSM magnifies rounding errors of the
         activity into the match.
         """
         target = self.target

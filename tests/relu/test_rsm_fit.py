@@ -68,8 +68,8 @@ def test_target_rsm_sums_match_direct(kind):
     assert target.pair_sum == pytest.approx(pairs.sum(), rel=1e-12)
     assert target.pair_sum_sq == pytest.approx(np.sum(pairs**2), rel=1e-9)
     assert target.norm_sq == pytest.approx(np.sum(symmetric**2), rel=1e-12)
-    assert_allclose(target.row_sums, symmetric.sum(axis=1), rtol=1e-12)
-    assert target.total == pytest.approx(symmetric.sum(), rel=1e-12)
+    off_diagonal = symmetric - np.diag(np.diag(symmetric))
+    assert_allclose(target.off_diagonal_row_sums, off_diagonal.sum(axis=1), rtol=1e-12)
     assert not target.is_constant()
 
 
@@ -332,3 +332,20 @@ def test_rsm_fit_constant_achieved_triangle():
 
     assert info["rsm_match_before"] is None
     assert info["rsm_match"] is None
+
+
+@pytest.mark.parametrize("scale", [1e-120, 1.0, 1e120])
+def test_rsm_fit_anticorrelated_target(scale):
+    """A target opposite to the layer's RSM, at any scale, fits without warnings."""
+    mlp, X = build_random_mlp("classifier", (8,), n_features=10, n_samples=20, seed=18)
+    H = hidden_activity(mlp, X)
+    rsm = -scale * (H @ H.T)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    assert np.all(np.isfinite(info["factors"]))
+    assert info["rsm_match"] < -0.99
+    assert info["rsm_residual"] == pytest.approx(1.0, abs=1e-3)
+    _assert_same_outputs(moved, mlp, X)
