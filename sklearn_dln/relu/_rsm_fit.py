@@ -68,37 +68,73 @@ def _working_dtype(A_prev, W_in):
 
 
 def _make_workspace(dtype, n_samples, n_inputs, n_units):
-    """Return the work arrays of a fit in ``dtype``."""
+    """Return the work arrays of a fit in ``dtype``.
+
+    The forward pass's copies of the inputs and weights, the centred target
+    triangle of :class:`RSMTerms` and the Cholesky factor of the quadratic
+    program are needed one after the other, so they share memory. For a
+    784-1024 layer and 1,000 samples in float32 the block takes 26 MiB
+    instead of 34 MiB.
+    """
     square = ((n_units, n_units), "F")
     return Workspace(
         dtype,
-        {
-            "inputs": ((n_samples, n_inputs), "C"),
-            "weights": ((n_inputs, n_units), "C"),
-            "activity": ((n_samples, n_units), "F"),
-            "triangle": ((n_samples, n_samples), "C"),
-            "product": ((n_samples, n_units), "F"),
-            "gram": square,
-            "gram_sq": square,
-            "system": square,
-            "factor": square,
-        },
+        [
+            {
+                "activity": ((n_samples, n_units), "F"),
+                "product": ((n_samples, n_units), "F"),
+                "gram": square,
+                "gram_sq": square,
+                "system": square,
+            },
+            (
+                {
+                    "inputs": ((n_samples, n_inputs), "C"),
+                    "weights": ((n_inputs, n_units), "C"),
+                },
+                {"triangle": ((n_samples, n_samples), "C")},
+                {"factor": square},
+            ),
+        ],
     )
 
 
-def _forward(A_prev, W_in, b, activation, workspace):
+def _used_inputs(A_prev):
+    """Return the indices of the input columns that are nonzero on some sample, or
+    None when too few are blank to be worth dropping.
+
+    Blank columns (pixels without ink in every image, silent units of the
+    layer below) add nothing to the forward product. Gathering the others
+    costs about as much as a product with one sixteenth of the columns.
+    """
+    used = np.flatnonzero(A_prev.any(axis=0))
+    n_inputs = A_prev.shape[1]
+    if n_inputs - used.shape[0] < n_inputs / 16:
+        return None
+    # A layer whose inputs are all blank still gets one (zero) column, so
+    # that the product keeps a nonempty inner dimension.
+    return used if used.shape[0] else np.zeros(1, dtype=np.intp)
+
+
+def _forward(A_prev, W_in, b, activation, workspace, used=None):
     """Return the layer's activity ``f(A_prev W_in + 1 b^T)``, Fortran-ordered,
     in the workspace's dtype.
 
-    Returns None in float32 when an input, weight or bias magnitude lies
-    outside the float32-safe range (infinite after the conversion included).
+    ``used`` lists the input columns to keep (all when None), and the
+    workspace's "inputs" and "weights" have room for exactly those. Returns
+    None in float32 when an input, weight or bias magnitude lies outside the
+    float32-safe range (infinite after the conversion included).
     """
     A, W = workspace["inputs"], workspace["weights"]
     dtype = A.dtype
     # Magnitudes beyond float32's range become infinite and are caught below.
     with np.errstate(over="ignore"):
-        np.copyto(A, A_prev, casting="same_kind")
-        np.copyto(W, W_in, casting="same_kind")
+        if used is None:
+            np.copyto(A, A_prev, casting="same_kind")
+            np.copyto(W, W_in, casting="same_kind")
+        else:
+            np.take(A_prev, used, axis=1, out=A)
+            np.take(W_in, used, axis=0, out=W)
         bias = b.astype(dtype)
     if dtype == np.float32 and not _fits_single_precision((A, W, bias)):
         return None
@@ -177,8 +213,10 @@ def _fit_in_dtype(A_prev, W_in, b, activation, target, dtype):
     accurate in that precision, or None when the layer does not fit in
     float32.
     """
-    workspace = _make_workspace(dtype, A_prev.shape[0], A_prev.shape[1], W_in.shape[1])
-    H = _forward(A_prev, W_in, b, activation, workspace)
+    used = _used_inputs(A_prev)
+    n_inputs = A_prev.shape[1] if used is None else used.shape[0]
+    workspace = _make_workspace(dtype, A_prev.shape[0], n_inputs, W_in.shape[1])
+    H = _forward(A_prev, W_in, b, activation, workspace, used)
     if H is None:
         return None
     terms = RSMTerms(H, target, workspace)

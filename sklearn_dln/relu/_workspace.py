@@ -1,13 +1,22 @@
-"""Work arrays carved out of one allocation.
+"""Work arrays carved out of one allocation, with arrays that take turns in memory.
 
-On Linux, numpy calls madvise(MADV_HUGEPAGE) on allocations of 4 MiB or more
-(``numpy/_core/src/multiarray/alloc.c``), so that the kernel may back them by
-transparent huge pages of 2 MiB. A 1,000 x 1,024 float32 array is
-just under that size, so each one is backed by 4 KiB pages, and writing a
-fresh one costs about a thousand page faults. On a two-core machine, eight
-such arrays took 15 ms to fill where one block of the same total size took
-under 1 ms. The RSM fit therefore takes its large work arrays as views of one
-block.
+glibc's malloc serves a request at or above its mmap threshold with fresh
+pages from the kernel, and gives freed heap memory back to the kernel once
+more than twice the threshold lies free at the top of the heap. The
+threshold rises to the size of the largest mapped block freed so far, up to
+32 MiB on 64-bit systems (mallopt(3), M_MMAP_THRESHOLD). Writing to fresh
+memory costs a page fault per 4 KiB page.
+
+So separate arrays of 4 MiB leave a threshold of 4 MiB, the heap they used
+is trimmed after every call, and the next call faults on all its pages
+again. One block below 32 MiB raises the threshold to its own size, and
+from the third call on malloc returns memory that the process has already
+touched. A block above 32 MiB is mapped afresh on every call. On the
+two-core machine of ``benchmarks/bench_relu.py``, six separate 3.9 MiB
+arrays took 10.6 ms to allocate and fill (5,968 page faults), one 23.4 MiB
+block 0.5 ms (no faults), and one 34 MiB block 4.0 ms on every call. The RSM
+fit therefore takes its large work arrays as views of one block, and arrays
+that are never needed at the same time share memory.
 """
 
 import numpy as np
@@ -24,26 +33,42 @@ class Workspace:
     ----------
     dtype : numpy dtype
         The dtype of every array.
-    shapes : dict
-        Maps each name to ``(shape, order)``, with ``order`` "C" or "F".
+    slots : list
+        The regions of the block, in order. A region is a dict that maps
+        each name to ``(shape, order)``, with ``order`` "C" or "F", for
+        arrays that are in use at the same time and get disjoint memory.
+        It may instead be a tuple of such dicts that take turns: each dict
+        starts at the region's start, so arrays of different dicts share
+        memory, and the caller must be done with one dict's arrays before
+        it writes another's.
     """
 
-    def __init__(self, dtype, shapes):
+    def __init__(self, dtype, slots):
         dtype = np.dtype(dtype)
         step = max(_ALIGNMENT_BYTES // dtype.itemsize, 1)
-        offsets, total = {}, 0
-        for name, (shape, _) in shapes.items():
-            offsets[name] = total
-            size = int(np.prod(shape))
-            total += -(-size // step) * step
+        layout, start = {}, 0
+        for slot in slots:
+            end = start
+            for turn in slot if isinstance(slot, tuple) else (slot,):
+                offset = start
+                for name, (shape, order) in turn.items():
+                    layout[name] = (offset, shape, order)
+                    offset += -(-int(np.prod(shape)) // step) * step
+                end = max(end, offset)
+            start = end
 
-        self._block = np.empty(total, dtype=dtype)
+        self._block = np.empty(start, dtype=dtype)
         self._views = {
-            name: self._block[offsets[name] : offsets[name] + int(np.prod(shape))].reshape(
+            name: self._block[offset : offset + int(np.prod(shape))].reshape(
                 shape, order=order
             )
-            for name, (shape, order) in shapes.items()
+            for name, (offset, shape, order) in layout.items()
         }
+
+    @property
+    def nbytes(self):
+        """Size of the block in bytes."""
+        return self._block.nbytes
 
     def __getitem__(self, name):
         return self._views[name]

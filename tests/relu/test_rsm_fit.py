@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from relu_networks import build_random_mlp, network_outputs
 from scipy.optimize import lsq_linear
 
@@ -84,7 +84,9 @@ def test_target_rsm_scale_only_for_extreme_magnitudes():
 
 def test_workspace_arrays_are_disjoint_views():
     """Each named array has its shape and order and shares no memory with the others."""
-    workspace = Workspace(np.float32, {"a": ((3, 5), "C"), "b": ((4, 2), "F"), "c": ((7,), "C")})
+    workspace = Workspace(
+        np.float32, [{"a": ((3, 5), "C"), "b": ((4, 2), "F"), "c": ((7,), "C")}]
+    )
     assert workspace["a"].shape == (3, 5)
     assert workspace["a"].flags.c_contiguous
     assert workspace["b"].shape == (4, 2)
@@ -96,6 +98,26 @@ def test_workspace_arrays_are_disjoint_views():
     stored = workspace.store("b", np.arange(8.0).reshape(4, 2))
     assert np.shares_memory(stored, workspace["b"])
     assert_allclose(workspace["b"], np.arange(8.0).reshape(4, 2))
+
+
+def test_workspace_turns_share_memory():
+    """Dicts of one region overlap each other and no other region."""
+    workspace = Workspace(
+        np.float64,
+        [
+            {"kept": ((10,), "C")},
+            ({"first": ((6,), "C"), "second": ((20,), "C")}, {"third": ((30,), "C")}),
+            {"last": ((4,), "C")},
+        ],
+    )
+    assert np.shares_memory(workspace["third"], workspace["first"])
+    assert np.shares_memory(workspace["third"], workspace["second"])
+    assert not np.shares_memory(workspace["first"], workspace["second"])
+    for name in ("first", "second", "third"):
+        assert not np.shares_memory(workspace[name], workspace["kept"])
+        assert not np.shares_memory(workspace[name], workspace["last"])
+    # 64-byte steps: 16 + max(8 + 24, 32) + 8 float64 entries.
+    assert workspace.nbytes == (16 + 32 + 8) * 8
 
 
 @pytest.mark.parametrize("target_kind", ["pattern", "labels"])
@@ -223,6 +245,44 @@ def test_rsm_fit_keeps_silent_units():
     assert_allclose(info["factors"][:2], 1.0)
     assert np.all(info["factors"] > 0)
     _assert_same_outputs(moved, mlp, X)
+
+
+@pytest.mark.parametrize("precision", ["default", "single"])
+@pytest.mark.parametrize("blank", ["some", "all"])
+def test_rsm_fit_skips_blank_inputs(monkeypatch, precision, blank):
+    """Dropping input columns that are zero on every sample leaves the fit unchanged."""
+    if precision == "single":
+        monkeypatch.setattr(_rsm_fit, "_SINGLE_PRECISION_WORK", 0)
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((30, 12))
+    X[:, [0, 3, 4, 9]] = 0.0
+    if blank == "all":
+        X[:] = 0.0
+    mlp, X = build_random_mlp("classifier", (10,), X=X, seed=11)
+    rsm = _random_rsm(rng, 30)
+
+    moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+    monkeypatch.setattr(_rsm_fit, "_used_inputs", lambda A_prev: None)
+    _, dense = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    rtol = 1e-4 if precision == "single" else 1e-10
+    assert_allclose(info["factors"], dense["factors"], rtol=rtol)
+    match, residual = _direct_statistics(hidden_activity(moved, X), rsm)
+    if blank == "some":
+        assert info["rsm_match"] == pytest.approx(match, abs=1e-6)
+    assert info["rsm_residual"] == pytest.approx(residual, rel=1e-5)
+    _assert_same_outputs(moved, mlp, X)
+
+
+def test_used_inputs_only_when_enough_are_blank():
+    """Columns are dropped only when at least one in sixteen is blank."""
+    A = np.ones((5, 32))
+    assert _rsm_fit._used_inputs(A) is None
+    A[:, 7] = 0.0
+    assert _rsm_fit._used_inputs(A) is None
+    A[:, 20] = 0.0
+    assert_array_equal(_rsm_fit._used_inputs(A), np.delete(np.arange(32), [7, 20]))
+    assert_array_equal(_rsm_fit._used_inputs(np.zeros((5, 32))), [0])
 
 
 @pytest.mark.parametrize("diagonal", [1e8, 1e14])
