@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from scipy.optimize import lsq_linear
 
+from sklearn_dln.relu import _box_qp
 from sklearn_dln.relu._box_qp import solve_box_qp
 
 
@@ -110,3 +111,36 @@ def test_solve_box_qp_keeps_matrix():
     before = M.copy()
     solve_box_qp(M, q, 0.0, 1.0)
     np.testing.assert_array_equal(M, before)
+
+
+@pytest.mark.parametrize("share_bound", [0.2, 0.8])
+def test_solve_box_qp_picks_cheaper_solver(monkeypatch, share_bound):
+    """Few bound coordinates use inverse columns, many use the free block, and
+    both reach the optimum."""
+    calls = {"inverse": 0, "free": 0}
+    for name, key in (("_InverseColumnSolver", "inverse"), ("_FreeBlockSolver", "free")):
+        cls = getattr(_box_qp, name)
+        original = cls.solve
+
+        def counted(self, bound, values, original=original, key=key):
+            calls[key] += 1
+            return original(self, bound, values)
+
+        monkeypatch.setattr(cls, "solve", counted)
+    rng = np.random.default_rng(6)
+    n = 80
+    A = rng.standard_normal((120, n))
+    # Coordinates with a negative generating value end at the lower bound 0.
+    x_true = rng.uniform(0.1, 0.9, n)
+    x_true[: int(share_bound * n)] = -1.0
+    b = A @ x_true
+    M = np.asfortranarray(np.triu(A.T @ A))
+
+    x, _ = solve_box_qp(M, A.T @ b, 0.0, 1.0)
+
+    expected = _oracle(A, b, 0.0, 1.0)
+    assert _objective(A, b, x) <= _objective(A, b, expected) + 1e-9 * np.sum(b**2)
+    if share_bound < 0.5:
+        assert calls["inverse"] >= 2
+    else:
+        assert calls["free"] >= 1
