@@ -19,7 +19,7 @@ from scipy.linalg import get_blas_funcs
 
 from ._box_qp import solve_box_qp
 from ._rsm_terms import RSMTerms, _peak
-from ._workspace import Workspace
+from ._workspace import Workspace, store_result
 
 # Bounds of the factors a_j relative to the best common factor. A factor must
 # stay positive (zero would silence the unit and change the function), and
@@ -141,8 +141,8 @@ def _forward(A_prev, W_in, b, activation, workspace, used=None):
 
     gemm = get_blas_funcs("gemm", dtype=dtype)
     # op(A.T) op(W.T) = A W, with the transposes read as Fortran arrays.
-    H = workspace.store(
-        "activity",
+    H = store_result(
+        workspace["activity"],
         gemm(1.0, A.T, W.T, beta=0.0, c=workspace["activity"], trans_a=1, trans_b=1,
              overwrite_c=1),
     )
@@ -179,6 +179,27 @@ def _scaled_problem(terms, active):
     return M, q, common
 
 
+def _drop_silent_units(H, workspace):
+    """Return the columns of ``H`` that are nonzero on some sample, a scratch array
+    of their shape, and their indices.
+
+    Units silent on every sample add nothing to the RSM, so dropping them
+    shrinks every product and the quadratic program. The indices are None,
+    and ``H`` is returned as it is, when fewer than one in 32 units is
+    silent, because the saving is then at most about the cost of the copy
+    (an estimate: the copy takes 0.3 ms for 1,000 x 1,024 float32 activity).
+    Layers where every unit is silent are also kept whole.
+    """
+    units = np.flatnonzero(H.any(axis=0))
+    n_samples, n_units = H.shape
+    if n_units - units.shape[0] < n_units / 32 or units.shape[0] == 0:
+        return H, workspace["product"], None
+
+    shape = (n_samples, units.shape[0])
+    kept = np.take(H, units, axis=1, out=workspace.view("product", shape, "F"))
+    return kept, workspace.view("activity", shape, "F"), units
+
+
 def _fit_weights(terms, active):
     """Fit ``c`` so that ``A(c)`` approaches the target, in the units of ``terms``.
 
@@ -190,7 +211,8 @@ def _fit_weights(terms, active):
     representative = terms.duplicate_groups(active)
     distinct = np.flatnonzero(representative == np.arange(representative.shape[0]))
     if distinct.shape[0] == representative.shape[0]:
-        c, n_steps = solve_box_qp(M, q, low, high, work=terms.workspace["factor"])
+        work = terms.workspace.view("factor", M.shape, "F")
+        c, n_steps = solve_box_qp(M, q, low, high, work=work)
     else:
         # The k copies of a unit act through the sum of their weights, k t
         # with t in the bounds, and each copy gets t.
@@ -219,7 +241,8 @@ def _fit_in_dtype(A_prev, W_in, b, activation, target, dtype):
     H = _forward(A_prev, W_in, b, activation, workspace, used)
     if H is None:
         return None
-    terms = RSMTerms(H, target, workspace)
+    H, scratch, units = _drop_silent_units(H, workspace)
+    terms = RSMTerms(H, target, workspace, scratch)
     active = terms.active_units()
     c, n_steps = _fit_weights(terms, active)
 
@@ -240,6 +263,10 @@ def _fit_in_dtype(A_prev, W_in, b, activation, target, dtype):
     # terms works with H / s and R / scale, so c_real = c * scale / s^2.
     factors = np.sqrt(c) * (np.sqrt(target.scale) / terms.scale)
     factors[~active] = 1.0
+    if units is not None:
+        kept_factors = factors
+        factors = np.ones(W_in.shape[1])
+        factors[units] = kept_factors
     return factors, stats, accurate
 
 

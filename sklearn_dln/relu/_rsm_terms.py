@@ -26,6 +26,8 @@ The covariance of the two strict upper triangles is ``c^T q_S / 2`` with
 import numpy as np
 from scipy.linalg import get_blas_funcs, get_lapack_funcs
 
+from ._workspace import store_result
+
 
 # Norms of the upper triangle outside this range have squares that over- or
 # underflow in float64, so the target is first divided by a power of two.
@@ -174,9 +176,12 @@ class RSMTerms:
     target : TargetRSM
         The target.
     workspace : Workspace
-        Contains the arrays "triangle" (n_samples, n_samples), "product"
-        (n_samples, n_units), and "gram", "gram_sq" and "system" (n_units,
-        n_units), all of ``H``'s dtype. It is kept as ``workspace``.
+        Contains the arrays "triangle" (n_samples, n_samples), and "gram",
+        "gram_sq" and "system" with room for (n_units, n_units) entries, all
+        of ``H``'s dtype. It is kept as ``workspace``.
+    scratch : ndarray of shape (n_samples, n_units)
+        A Fortran-ordered array of ``H``'s dtype that shares no memory with
+        ``H``. It ends up holding ``H_c * H_c``.
 
     Notes
     -----
@@ -196,12 +201,13 @@ class RSMTerms:
     are exact in float64.
     """
 
-    def __init__(self, H, target, workspace):
+    def __init__(self, H, target, workspace, scratch):
         dtype = H.dtype
         symv, gemv, syrk, trmm = get_blas_funcs(("symv", "gemv", "syrk", "trmm"), (H,))
         self._symv, self._gemv = symv, gemv
         self.workspace = workspace
-        n_samples = H.shape[0]
+        n_samples, n_units = H.shape
+        self._square_shape = (n_units, n_units)
 
         peak = _peak(H)
         self.scale = 1.0
@@ -219,23 +225,25 @@ class RSMTerms:
         # Upper triangles of G_c and of its elementwise square. syrk leaves
         # the lower triangle as it finds it, and zeros there keep the
         # squares below finite.
-        gram = workspace["gram"]
+        gram = workspace.view("gram", self._square_shape, "F")
         gram.fill(0.0)
-        gram = workspace.store(
-            "gram", syrk(1.0, H, beta=0.0, c=gram, trans=1, lower=0, overwrite_c=1)
+        gram = store_result(
+            gram, syrk(1.0, H, beta=0.0, c=gram, trans=1, lower=0, overwrite_c=1)
         )
         self.gram = gram
-        self.gram_sq = np.multiply(gram, gram, out=workspace["gram_sq"])
+        self.gram_sq = np.multiply(
+            gram, gram, out=workspace.view("gram_sq", self._square_shape, "F")
+        )
         self.gram_diag = np.diag(gram).astype(np.float64)
 
         # q_S_j = h_j^T S h_j, from the centred columns: with h = h_c + m 1
         # and 1^T S 1 = 0, h^T S h = h_c^T S h_c + 2 m (S 1)^T h_c.
         triangle = workspace["triangle"]
         unit = target.centred_triangle(triangle)
-        product = workspace["product"]
+        product = scratch
         product[...] = H
-        product = workspace.store(
-            "product",
+        product = store_result(
+            product,
             trmm(1.0, triangle.T, product, side=0, lower=1, trans_a=1, overwrite_b=1),
         )
         product *= H
@@ -315,10 +323,10 @@ class RSMTerms:
         columns.
         """
         syr2 = get_blas_funcs("syr2", dtype=self.dtype)
-        system = self.workspace["system"]
+        system = self.workspace.view("system", self._square_shape, "F")
         system[...] = self.gram
-        system = self.workspace.store(
-            "system",
+        system = store_result(
+            system,
             syr2(
                 1.0, self.mean.astype(self.dtype), self.shift.astype(self.dtype),
                 a=system, lower=0, overwrite_a=1,

@@ -58,11 +58,13 @@ class Workspace:
             start = end
 
         self._block = np.empty(start, dtype=dtype)
+        self._memory = {
+            name: self._block[offset : offset + int(np.prod(shape))]
+            for name, (offset, shape, _) in layout.items()
+        }
         self._views = {
-            name: self._block[offset : offset + int(np.prod(shape))].reshape(
-                shape, order=order
-            )
-            for name, (offset, shape, order) in layout.items()
+            name: self._memory[name].reshape(shape, order=order)
+            for name, (_, shape, order) in layout.items()
         }
 
     @property
@@ -73,14 +75,26 @@ class Workspace:
     def __getitem__(self, name):
         return self._views[name]
 
-    def store(self, name, result):
-        """Return the array ``name`` holding ``result``.
+    def view(self, name, shape, order):
+        """Return the leading entries of array ``name``'s memory as an array of
+        ``shape`` and ``order``, for a problem smaller than the one it was made for."""
+        size = int(np.prod(shape))
+        memory = self._memory[name]
+        if size > memory.shape[0]:
+            raise ValueError(
+                f"a {shape} view needs {size} entries, but array {name!r} has "
+                f"{memory.shape[0]}."
+            )
+        return memory[:size].reshape(shape, order=order)
 
-        A routine asked to write into the array returns it, or a new array
-        when it could not (scipy's wrappers copy an argument of the wrong
-        layout), in which case ``result`` is copied in.
-        """
-        view = self._views[name]
-        if not np.shares_memory(result, view):
-            view[...] = result
-        return view
+
+def store_result(view, result):
+    """Return ``view`` holding ``result``.
+
+    A routine asked to write into ``view`` returns it, or a new array when it
+    could not (scipy's wrappers copy an argument of the wrong layout), in
+    which case ``result`` is copied in.
+    """
+    if not np.shares_memory(result, view):
+        view[...] = result
+    return view

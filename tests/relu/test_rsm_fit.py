@@ -10,7 +10,7 @@ from scipy.optimize import lsq_linear
 
 from sklearn_dln.relu import _rsm_fit, apply_relu_move, hidden_activity
 from sklearn_dln.relu._rsm_terms import TargetRSM
-from sklearn_dln.relu._workspace import Workspace
+from sklearn_dln.relu._workspace import Workspace, store_result
 
 
 def _symmetric(rsm):
@@ -95,9 +95,21 @@ def test_workspace_arrays_are_disjoint_views():
     for i, first in enumerate(names):
         for second in names[i + 1:]:
             assert not np.shares_memory(workspace[first], workspace[second])
-    stored = workspace.store("b", np.arange(8.0).reshape(4, 2))
+    stored = store_result(workspace["b"], np.arange(8.0).reshape(4, 2))
     assert np.shares_memory(stored, workspace["b"])
     assert_allclose(workspace["b"], np.arange(8.0).reshape(4, 2))
+
+
+def test_workspace_view_of_smaller_shape():
+    """A view takes the leading entries of an array's memory, and no more than it has."""
+    workspace = Workspace(np.float64, [{"a": ((4, 4), "F"), "b": ((3,), "C")}])
+    view = workspace.view("a", (3, 3), "F")
+    assert view.shape == (3, 3)
+    assert view.flags.f_contiguous
+    assert np.shares_memory(view, workspace["a"])
+    assert not np.shares_memory(view, workspace["b"])
+    with pytest.raises(ValueError, match="needs 25 entries"):
+        workspace.view("a", (5, 5), "F")
 
 
 def test_workspace_turns_share_memory():
@@ -283,6 +295,38 @@ def test_used_inputs_only_when_enough_are_blank():
     A[:, 20] = 0.0
     assert_array_equal(_rsm_fit._used_inputs(A), np.delete(np.arange(32), [7, 20]))
     assert_array_equal(_rsm_fit._used_inputs(np.zeros((5, 32))), [0])
+
+
+@pytest.mark.parametrize("precision", ["default", "single"])
+def test_rsm_fit_drops_silent_units(monkeypatch, precision):
+    """Fitting without the silent units gives the factors of the whole layer."""
+    if precision == "single":
+        monkeypatch.setattr(_rsm_fit, "_SINGLE_PRECISION_WORK", 0)
+    rng = np.random.default_rng(12)
+    mlp, X = build_random_mlp("regressor", (16,), n_samples=25, seed=12)
+    silent = [1, 5, 6, 11]
+    mlp.intercepts_[0][silent] = -1e3
+    rsm = _random_rsm(rng, 25)
+
+    moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+    kept, _, units = _rsm_fit._drop_silent_units(
+        hidden_activity(mlp, X).astype(np.float64, order="F"),
+        _rsm_fit._make_workspace(np.dtype(np.float64), 25, 4, 16),
+    )
+    monkeypatch.setattr(
+        _rsm_fit, "_drop_silent_units", lambda H, workspace: (H, workspace["product"], None)
+    )
+    _, whole = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    assert_array_equal(units, np.delete(np.arange(16), silent))
+    assert kept.shape == (25, 12)
+    assert_allclose(info["factors"][silent], 1.0)
+    rtol = 1e-4 if precision == "single" else 1e-10
+    assert_allclose(info["factors"], whole["factors"], rtol=rtol)
+    match, residual = _direct_statistics(hidden_activity(moved, X), rsm)
+    assert info["rsm_match"] == pytest.approx(match, abs=1e-6)
+    assert info["rsm_residual"] == pytest.approx(residual, rel=1e-5)
+    _assert_same_outputs(moved, mlp, X)
 
 
 @pytest.mark.parametrize("diagonal", [1e8, 1e14])
