@@ -329,6 +329,8 @@ def apply_relu_move(
        triangle is constant and the correlation undefined), and
        ``info["rsm_residual"]``, the relative Frobenius error, whose
        rounding is about 1e-7 (1e-6 with float32 products). The fitted factors are ``info["factors"]``.
+       Units that are zero on every row of ``X`` add nothing to the RSM and
+       keep the factor 1.
 
        Layers where ``n_samples * n_units * (n_samples + n_units +
        n_inputs)`` exceeds 1e8 run the forward pass and the products of the
