@@ -165,8 +165,7 @@ def _scaled_problem(terms, active):
     common = terms.q.sum() / norm_sq if norm_sq > 0 else 1.0
     if not common > 0:
         common = np.sqrt(normaliser / norm_sq) if norm_sq > 0 else 1.0
-    M = terms.gram_matrix()
-    M *= M.dtype.type(common**2 / normaliser)
+    M = terms.gram_matrix(common**2 / normaliser)
     q = terms.q * (common / normaliser)
 
     # Silent units have zero rows and columns in M. A diagonal entry of the

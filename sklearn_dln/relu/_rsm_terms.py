@@ -104,25 +104,24 @@ class TargetRSM:
         diag_sq = float(diag @ diag)
         pair_sum_sq = max(norm**2 - diag_sq, 0.0)
         if diag_sq <= _MAX_DIAGONAL_SHARE * pair_sum_sq:
-            # Triangular products with ones give the row and column sums of
-            # the upper triangle, diagonal included.
-            trmv = get_blas_funcs("trmv", (rsm,))
-            ones = np.ones(n_samples)
-            row_sums = trmv(rsm.T, ones, lower=1, trans=1) - diag
-            column_sums = trmv(rsm.T, ones, lower=1, trans=0) - diag
+            # The symmetric product with ones gives the row sums of the
+            # symmetric target, diagonal included, in one pass.
+            symv = get_blas_funcs("symv", (rsm,))
+            row_sums = symv(1.0, rsm.T, np.ones(n_samples), lower=1) - diag
         else:
             upper = np.triu(rsm, 1)
-            row_sums, column_sums = upper.sum(axis=1), upper.sum(axis=0)
+            row_sums = upper.sum(axis=1) + upper.sum(axis=0)
             pair_sum_sq = float(np.einsum("ij,ij->", upper, upper))
 
         self.n_samples = n_samples
         self.n_pairs = n_samples * (n_samples - 1) / 2.0
         self.diag = diag
-        self.pair_sum = float(row_sums.sum())
+        # Each pair appears in the row sums twice.
+        self.pair_sum = float(row_sums.sum()) / 2.0
         self.pair_sum_sq = pair_sum_sq
         self.pair_mean = self.pair_sum / self.n_pairs if self.n_pairs else 0.0
         # Row sums of the symmetric target without its diagonal.
-        self.off_diagonal_row_sums = row_sums + column_sums
+        self.off_diagonal_row_sums = row_sums
         self.norm_sq = 2.0 * pair_sum_sq + diag_sq
 
     def is_constant(self):
@@ -315,20 +314,23 @@ class RSMTerms:
         linear = self._product(self.centred, v, symmetric=False)
         return squares + 2.0 * linear + v @ self.mean
 
-    def gram_matrix(self):
-        """Return the upper triangle of ``M = (H^T H) * (H^T H)`` in the scaled units.
+    def gram_matrix(self, factor=1.0):
+        """Return the upper triangle of ``factor * M``, with ``M = (H^T H) * (H^T H)``
+        in the scaled units.
 
         The array is the workspace's "system", Fortran-ordered, and its
         lower triangle is not meaningful. Silent units have zero rows and
-        columns.
+        columns. ``H^T H`` is multiplied by ``sqrt(factor)`` before the
+        square, which spares a pass over the matrix.
         """
+        root = np.sqrt(factor)
         syr2 = get_blas_funcs("syr2", dtype=self.dtype)
         system = self.workspace.view("system", self._square_shape, "F")
-        system[...] = self.gram
+        np.multiply(self.gram, self.dtype.type(root), out=system)
         system = store_result(
             system,
             syr2(
-                1.0, self.mean.astype(self.dtype), self.shift.astype(self.dtype),
+                root, self.mean.astype(self.dtype), self.shift.astype(self.dtype),
                 a=system, lower=0, overwrite_a=1,
             ),
         )
