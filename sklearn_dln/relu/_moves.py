@@ -313,7 +313,8 @@ def apply_relu_move(
     1. activity target ``T`` of shape (n_samples, k): append ``k`` units whose
        pre-activations are the least-squares fit of ``T`` by an affine map
        of ``H_{l-1}``, with zero outgoing weights. ``info["residual"]`` is
-       ``||f(pre-activations) - T||_F / ||T||_F``.
+       ``||f(pre-activations) - T||_F / ||T||_F``, and
+       ``info["n_units_added"]`` is ``k``.
     2. RSM target ``R`` of shape (n_samples, n_samples): rescale every unit
        of the layer (the added ones included) by ``a_j`` so that the
        uncentred RSM ``H_l diag(a)^2 H_l^\\top`` is closest to ``R`` in
