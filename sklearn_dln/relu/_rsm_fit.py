@@ -133,8 +133,11 @@ def _forward(A_prev, W_in, b, activation, workspace, used=None):
             np.copyto(A, A_prev, casting="same_kind")
             np.copyto(W, W_in, casting="same_kind")
         else:
-            np.take(A_prev, used, axis=1, out=A)
-            np.take(W_in, used, axis=0, out=W)
+            # np.take with an ``out`` of another dtype first casts the
+            # uninitialised ``out``, which can raise a spurious "invalid"
+            # warning, so the gathered columns are cast in a second step.
+            np.copyto(A, np.take(A_prev, used, axis=1), casting="same_kind")
+            np.copyto(W, np.take(W_in, used, axis=0), casting="same_kind")
         bias = b.astype(dtype)
     if dtype == np.float32 and not _fits_single_precision((A, W, bias)):
         return None
@@ -157,11 +160,12 @@ def _scaled_problem(terms, active):
     bounds ``_FACTOR_BOUNDS`` on ``a / sqrt(s)`` do not depend on the scale
     of the target, and the objective is divided by ``||R||_F^2``. When no
     positive common value fits, as for a target anticorrelated with the
-    layer's RSM, ``s`` makes ``||A(s 1)||_F = ||R||_F``.
+    layer's RSM, ``s`` makes ``||A(s 1)||_F = ||R||_F``. At least one unit
+    must be active.
     """
     normaliser = terms.target.norm_sq
     ones = np.ones(active.shape[0])
-    norm_sq = terms.quadratic(ones) if active.any() else 0.0
+    norm_sq = terms.quadratic(ones)
     common = terms.q.sum() / norm_sq if norm_sq > 0 else 1.0
     if not common > 0:
         common = np.sqrt(normaliser / norm_sq) if norm_sq > 0 else 1.0
@@ -173,7 +177,7 @@ def _scaled_problem(terms, active):
     # with q_j = 0 the solver puts them on the lower bound.
     silent = ~active
     diagonal = np.einsum("ii->i", M)
-    diagonal[silent] = diagonal[active].mean() if active.any() else 1.0
+    diagonal[silent] = diagonal[active].mean()
     q[silent] = 0.0
     return M, q, common
 
@@ -183,11 +187,11 @@ def _drop_silent_units(H, workspace):
     of their shape, and their indices.
 
     Units silent on every sample add nothing to the RSM, so dropping them
-    shrinks every product and the quadratic program. The indices are None,
-    and ``H`` is returned as it is, when fewer than one in 32 units is
-    silent, because the saving is then at most about the cost of the copy
-    (an estimate: the copy takes 0.3 ms for 1,000 x 1,024 float32 activity).
-    Layers where every unit is silent are also kept whole.
+    shrinks every product and the quadratic program. When fewer than one in
+    32 units is silent, the saving is at most about the cost of the copy (an
+    estimate: the copy takes 0.3 ms for 1,000 x 1,024 float32 activity). The
+    indices are then None, and ``H`` is returned as it is. Layers where
+    every unit is silent are also kept whole.
     """
     units = np.flatnonzero(H.any(axis=0))
     n_samples, n_units = H.shape
@@ -202,9 +206,16 @@ def _drop_silent_units(H, workspace):
 def _fit_weights(terms, active):
     """Fit ``c`` so that ``A(c)`` approaches the target, in the units of ``terms``.
 
-    Block principal pivoting finds the minimiser over the bounds. Silent
-    units get weight 1. Returns ``c`` and the number of pivoting steps.
+    Block principal pivoting finds the minimiser over the bounds. Returns
+    ``c`` and the number of pivoting steps (0 when every unit is silent).
+    Silent units get weight 0: they add nothing to ``A(c)``, and a
+    placeholder of 1 would set the scale at which the products round
+    ``c`` to the working precision, so that tiny weights of the other units
+    underflowed in float32. Their factor is set to 1 afterwards.
     """
+    if not active.any():
+        return np.zeros(active.shape[0]), 0
+
     low, high = (bound**2 for bound in _FACTOR_BOUNDS)
     M, q, common = _scaled_problem(terms, active)
     representative = terms.duplicate_groups(active)
@@ -223,7 +234,7 @@ def _fit_weights(terms, active):
         c = t[position[representative]]
 
     c = c * common
-    c[~active] = 1.0
+    c[~active] = 0.0
     return c, n_steps
 
 

@@ -9,6 +9,7 @@ from relu_networks import build_random_mlp, network_outputs
 from scipy.optimize import lsq_linear
 
 from sklearn_dln.relu import _rsm_fit, apply_relu_move, hidden_activity
+from sklearn_dln.relu._activity import _HIDDEN_ACTIVATIONS
 from sklearn_dln.relu._rsm_terms import TargetRSM
 from sklearn_dln.relu._workspace import Workspace, store_result
 
@@ -286,6 +287,25 @@ def test_rsm_fit_skips_blank_inputs(monkeypatch, precision, blank):
     _assert_same_outputs(moved, mlp, X)
 
 
+def test_forward_ignores_old_workspace_contents():
+    """Gathering blank-free columns does not read what the workspace held before."""
+    rng = np.random.default_rng(13)
+    A_prev = rng.standard_normal((6, 8))
+    A_prev[:, [1, 5]] = 0.0
+    W_in = rng.standard_normal((8, 4))
+    b = rng.standard_normal(4)
+    used = _rsm_fit._used_inputs(A_prev)
+    workspace = _rsm_fit._make_workspace(np.dtype(np.float32), 6, used.shape[0], 4)
+    # A signalling NaN raises the "invalid" flag when it is cast.
+    signalling_nan = np.array(0x7F800001, dtype=np.uint32).view(np.float32)
+    workspace["inputs"][...] = signalling_nan
+    workspace["weights"][...] = signalling_nan
+
+    H = _rsm_fit._forward(A_prev, W_in, b, _HIDDEN_ACTIVATIONS["relu"], workspace, used)
+
+    assert_allclose(H, np.maximum(A_prev @ W_in + b, 0.0), rtol=1e-5, atol=1e-6)
+
+
 def test_used_inputs_only_when_enough_are_blank():
     """Columns are dropped only when at least one in sixteen is blank."""
     A = np.ones((5, 32))
@@ -326,6 +346,42 @@ def test_rsm_fit_drops_silent_units(monkeypatch, precision):
     match, residual = _direct_statistics(hidden_activity(moved, X), rsm)
     assert info["rsm_match"] == pytest.approx(match, abs=1e-6)
     assert info["rsm_residual"] == pytest.approx(residual, rel=1e-5)
+    _assert_same_outputs(moved, mlp, X)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-60])
+def test_rsm_fit_tiny_target_with_silent_unit(single_precision, scale):
+    """A silent unit kept in the fit does not spoil the statistics of a tiny target."""
+    rng = np.random.default_rng(14)
+    mlp, X = build_random_mlp("regressor", (40,), n_samples=12, seed=14)
+    # One silent unit in 40 is below the share at which silent units are dropped.
+    mlp.intercepts_[0][3] = -1e3
+    rsm = _random_rsm(rng, 12) * scale
+
+    moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    assert info["rsm_dtype"] == "float32"
+    assert info["factors"][3] == 1.0
+    match, residual = _direct_statistics(hidden_activity(moved, X), rsm)
+    assert info["rsm_match"] == pytest.approx(match, abs=1e-5)
+    assert info["rsm_residual"] == pytest.approx(residual, rel=1e-4)
+    _assert_same_outputs(moved, mlp, X)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-72, 1e72])
+def test_rsm_fit_all_units_silent(single_precision, scale):
+    """A layer with no active unit keeps every factor 1 and skips the solver."""
+    rng = np.random.default_rng(15)
+    mlp, X = build_random_mlp("classifier", (8,), n_samples=20, seed=15)
+    mlp.intercepts_[0][:] = -1e3
+    rsm = _random_rsm(rng, 20) * scale
+
+    moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    assert_array_equal(info["factors"], np.ones(8))
+    assert info["rsm_n_iter"] == 0
+    assert info["rsm_match"] is None
+    assert info["rsm_residual"] == pytest.approx(1.0)
     _assert_same_outputs(moved, mlp, X)
 
 
