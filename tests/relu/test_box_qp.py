@@ -144,3 +144,22 @@ def test_solve_box_qp_picks_cheaper_solver(monkeypatch, share_bound):
         assert calls["inverse"] >= 2
     else:
         assert calls["free"] >= 1
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("seed", range(8))
+def test_solve_box_qp_columns_of_mixed_scale(seed, dtype):
+    """Coordinates with a small diagonal do not stop at the wrong bound."""
+    rng = np.random.default_rng(seed)
+    n = 40
+    A = rng.standard_normal((60, n)) * 10.0 ** rng.uniform(-3, 3, n)
+    # Most generating values lie outside [0, 1], so most coordinates end bound.
+    x_true = rng.uniform(-2.0, 3.0, n)
+    b = A @ x_true + 0.01 * np.abs(A @ x_true).max() * rng.standard_normal(60)
+    M = np.asfortranarray(np.triu(A.T @ A), dtype=dtype)
+
+    x, _ = solve_box_qp(M, A.T @ b, 0.0, 1.0)
+
+    expected = _oracle(A, b, 0.0, 1.0)
+    gap = (_objective(A, b, x) - _objective(A, b, expected)) / np.sum(b**2)
+    assert gap <= (1e-12 if dtype == np.float64 else 1e-5)
