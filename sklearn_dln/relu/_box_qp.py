@@ -362,6 +362,11 @@ def solve_box_qp(M, q, low, high, work=None):
         x, lower, upper, n_steps, converged = _pivot(
             cheaper, lower, upper, low, high, tolerance, n_steps
         )
+        # NOTE: the test bounds the gradient, not the objective. On a nearly
+        # singular M the objective can then stay up to tolerance^2 over the
+        # smallest eigenvalue above its minimum. In a stress run, 6 of 14,000
+        # small RSM fits with an exactly reachable target stopped at a
+        # relative residual of 1e-6 to 9e-6 instead of about 1e-15.
         if converged and _is_optimal(
             x, stable.gradient(x), lower, upper, low, high, tolerance
         ):
@@ -379,22 +384,30 @@ def _solve_bounded_least_squares(M, q, low, high):
     """Minimise over the box by scipy's bounded-variable least squares.
 
     The fallback for a nearly singular ``M``, where pivoting on Cholesky
-    factors stalls. With ``M = V diag(w) V^T``, the objective is
-    ``||diag(w)^{1/2} V^T x - diag(w)^{-1/2} V^T q||^2`` up to a constant,
-    for ``q`` in the range of ``M`` (as it is when ``M = K^T K`` and
-    ``q = K^T r``). Eigenvalues below ``n eps`` of the largest are dropped.
-    It costs an eigendecomposition and up to about ``n`` least-squares
-    steps, so seconds for thousands of coordinates.
+    factors stalls. In the variables ``y_j = sqrt(M_jj) x_j``, whose matrix
+    ``M'`` has a unit diagonal, and with ``M' = V diag(w) V^T``, the
+    objective is ``||diag(w)^{1/2} V^T y - diag(w)^{-1/2} V^T q'||^2`` up to
+    a constant, for ``q'`` in the range of ``M'`` (as it is when ``M = K^T K``
+    and ``q = K^T r``). Eigenvalues below ``n eps`` of the largest are
+    dropped. Without the scaling, that cut removed the directions of
+    coordinates with a small diagonal, which the box lets grow large. It
+    costs an eigendecomposition and up to about ``n`` least-squares steps,
+    so seconds for thousands of coordinates.
     """
     n = q.shape[0]
     upper = np.triu(np.asarray(M, dtype=np.float64))
-    eigenvalues, vectors = scipy.linalg.eigh(upper + np.triu(upper, 1).T)
+    diagonal = np.diag(upper)
+    root = np.where(diagonal > 0, np.sqrt(np.maximum(diagonal, 0.0)), 1.0)
+    scaled = upper / np.outer(root, root)
+    eigenvalues, vectors = scipy.linalg.eigh(scaled + np.triu(scaled, 1).T)
     keep = eigenvalues > n * np.finfo(np.float64).eps * max(eigenvalues.max(), 0.0)
     if not keep.any():
         return np.full(n, low)
 
-    root = np.sqrt(eigenvalues[keep])
-    design = vectors[:, keep].T * root[:, np.newaxis]
-    rhs = (vectors[:, keep].T @ q) / root
-    result = scipy.optimize.lsq_linear(design, rhs, bounds=(low, high), method="bvls", tol=1e-12)
-    return np.clip(result.x, low, high)
+    eigen_root = np.sqrt(eigenvalues[keep])
+    design = vectors[:, keep].T * eigen_root[:, np.newaxis]
+    rhs = (vectors[:, keep].T @ (q / root)) / eigen_root
+    result = scipy.optimize.lsq_linear(
+        design, rhs, bounds=(low * root, high * root), method="bvls", tol=1e-12
+    )
+    return np.clip(result.x / root, low, high)

@@ -163,3 +163,24 @@ def test_solve_box_qp_columns_of_mixed_scale(seed, dtype):
     expected = _oracle(A, b, 0.0, 1.0)
     gap = (_objective(A, b, x) - _objective(A, b, expected)) / np.sum(b**2)
     assert gap <= (1e-12 if dtype == np.float64 else 1e-5)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_bounded_least_squares_fallback_small_columns(seed):
+    """The fallback keeps the directions of columns with a tiny norm."""
+    rng = np.random.default_rng(seed)
+    column_scale = 10.0 ** rng.uniform(-9, 0, 12)
+    A = rng.standard_normal((30, 12)) * column_scale
+    # Two equal columns make M singular, as copies of a unit do.
+    A[:, 11] = A[:, 10]
+    # Every column contributes about equally to b, the tiny ones through
+    # large coefficients.
+    x_true = rng.uniform(0.5, 2.0, 12) / column_scale
+    b = A @ x_true + 1e-3 * rng.standard_normal(30)
+    M = np.asfortranarray(np.triu(A.T @ A))
+
+    x = _box_qp._solve_bounded_least_squares(M, A.T @ b, 1e-6, 1e6)
+
+    expected = _oracle(A, b, 1e-6, 1e6)
+    assert np.all((x >= 1e-6) & (x <= 1e6))
+    assert _objective(A, b, x) <= _objective(A, b, expected) + 1e-9 * np.sum(b**2)
