@@ -364,7 +364,7 @@ def solve_box_qp(M, q, low, high, work=None):
         )
         # NOTE: the test bounds the gradient, not the objective. On a nearly
         # singular M the objective can then stay up to tolerance^2 over the
-        # smallest eigenvalue above its minimum. In a stress run, 6 of 14,000
+        # smallest eigenvalue above its minimum. In a stress run, 5 of 14,000
         # small RSM fits with an exactly reachable target stopped at a
         # relative residual of 1e-6 to 9e-6 instead of about 1e-15.
         if converged and _is_optimal(

@@ -387,6 +387,10 @@ class RSMTerms:
 
         sum_a = (total - trace) / 2.0
         sum_sq_a = (norm_sq - diag @ diag) / 2.0
+        # NOTE: var_a is a difference of terms the size of ||A||^2, so the
+        # match loses digits when the spread is tiny beside them. In a
+        # float64 stress run, a spread of 2e-11 of ||A||^2 put the match
+        # 3e-6 off.
         var_a = sum_sq_a - sum_a**2 / n_pairs
         var_r = self.target_variance
         covariance = (c @ self.q_centred) / 2.0
