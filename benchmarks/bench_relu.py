@@ -15,9 +15,10 @@ probability on the training inputs, and, for every move but input-null
 random full 28 x 28 images as well. For the RSM target it also prints the
 precision of the fit's products and how far the reported match and
 residual lie from a direct float64 computation on the moved network. The
-RSM target is timed twice: with the RSM of the class labels, and with the
-RSM of 1,000 random Gaussian patterns of 1,000 features, which is unrelated
-to the layer and drives most units to the lower bound of their factor.
+RSM target is timed twice, first with the RSM of the class labels. The
+second target is the RSM of 1,000 random Gaussian patterns of 1,000
+features. It is unrelated to the layer and drives most units to the lower
+bound of their factor.
 
 Run with ``python benchmarks/bench_relu.py``; the machine should be otherwise
 idle, because other processes on the same cores inflate the times.
