@@ -74,7 +74,8 @@ def _draw(path, result, hidden, rsms):
         ax.legend(fontsize=8)
     axes[1, 2].annotate(
         "all but input_null compute the same\nfunction everywhere: their curves coincide",
-        xy=(0.02, 0.02), xycoords="axes fraction", fontsize=8, va="bottom",
+        xy=(0.98, 0.04), xycoords="axes fraction", fontsize=8,
+        ha="right", va="bottom",
     )
 
     for row in range(2, len(names)):
