@@ -262,7 +262,8 @@ def _gradient_tolerances(M, q):
     tolerance = np.full(q.shape[0], eps * magnitude)
     if positive.any():
         spread = np.max(np.abs(q[positive]) / root[positive])
-        tolerance[positive] = np.maximum(np.sqrt(eps) * spread * root[positive], eps * magnitude)
+        scaled = np.sqrt(eps) * spread * root[positive]
+        tolerance[positive] = np.maximum(scaled, eps * magnitude)
     return tolerance
 
 

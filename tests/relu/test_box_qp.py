@@ -118,7 +118,8 @@ def test_solve_box_qp_picks_cheaper_solver(monkeypatch, share_bound):
     """Few bound coordinates use inverse columns, many use the free block, and
     both reach the optimum."""
     calls = {"inverse": 0, "free": 0}
-    for name, key in (("_InverseColumnSolver", "inverse"), ("_FreeBlockSolver", "free")):
+    solvers = (("_InverseColumnSolver", "inverse"), ("_FreeBlockSolver", "free"))
+    for name, key in solvers:
         cls = getattr(_box_qp, name)
         original = cls.solve
 

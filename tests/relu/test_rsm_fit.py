@@ -102,7 +102,7 @@ def test_workspace_arrays_are_disjoint_views():
 
 
 def test_workspace_view_of_smaller_shape():
-    """A view takes the leading entries of an array's memory, and no more than it has."""
+    """A view takes the leading entries of an array's memory, and no more."""
     workspace = Workspace(np.float64, [{"a": ((4, 4), "F"), "b": ((3,), "C")}])
     view = workspace.view("a", (3, 3), "F")
     assert view.shape == (3, 3)
@@ -333,9 +333,10 @@ def test_rsm_fit_drops_silent_units(monkeypatch, precision):
         hidden_activity(mlp, X).astype(np.float64, order="F"),
         _rsm_fit._make_workspace(np.dtype(np.float64), 25, 4, 16),
     )
-    monkeypatch.setattr(
-        _rsm_fit, "_drop_silent_units", lambda H, workspace: (H, workspace["product"], None)
-    )
+    def keep_all(H, workspace):
+        return H, workspace["product"], None
+
+    monkeypatch.setattr(_rsm_fit, "_drop_silent_units", keep_all)
     _, whole = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
 
     assert_array_equal(units, np.delete(np.arange(16), silent))
