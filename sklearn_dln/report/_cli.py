@@ -66,7 +66,7 @@ def build_parser():
     report.add_argument(
         "--data", metavar="FILE.npz",
         help="run on this .npz file with arrays X (n_samples, n_features) "
-        "and Y (n_samples, n_outputs) instead of the bundled tasks",
+        "and Y (n_samples,) or (n_samples, n_outputs) instead of the bundled tasks",
     )
 
     report.add_argument(
