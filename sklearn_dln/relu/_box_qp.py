@@ -248,9 +248,10 @@ def _gradient_tolerances(M, q):
     with a small diagonal sit at the wrong bound at a large cost. In a
     float32 test problem, one coordinate stayed at the upper bound with
     gradient 16.7, under a fixed tolerance of 21.9, and the objective came
-    out 39 times its optimum. The tolerance is therefore ``sqrt(eps) sqrt(M_jj)`` times
-    the largest ``|q_k| / sqrt(M_kk)``, a fixed tolerance in the variables
-    ``sqrt(M_jj) x_j`` whose matrix has a unit diagonal. The rounding of
+    out 39 times its optimum. The tolerance is therefore
+    ``sqrt(eps) sqrt(M_jj)`` times the largest ``|q_k| / sqrt(M_kk)``. That
+    is a fixed tolerance in the variables ``sqrt(M_jj) x_j``, whose matrix
+    has a unit diagonal. The rounding of
     ``(M x)_j`` scales with ``sqrt(M_jj)`` too, because ``|M_jk|`` is at
     most ``sqrt(M_jj M_kk)``. Coordinates with a zero diagonal, whose
     gradient is exactly ``-q_j``, get ``eps`` times the largest ``|q_k|``.
@@ -363,7 +364,7 @@ def solve_box_qp(M, q, low, high, work=None):
         x, lower, upper, n_steps, converged = _pivot(
             cheaper, lower, upper, low, high, tolerance, n_steps
         )
-        # NOTE: the test bounds the gradient, not the objective. On a nearly
+        # NOTE: the optimality test bounds the gradient, not the objective. On a nearly
         # singular M the objective can then stay up to tolerance^2 over the
         # smallest eigenvalue above its minimum. In a stress run, 5 of 14,000
         # small RSM fits with an exactly reachable target stopped at a

@@ -199,8 +199,8 @@ def _drop_silent_units(H, workspace):
         return H, workspace["product"], None
 
     shape = (n_samples, units.shape[0])
-    kept = np.take(H, units, axis=1, out=workspace.view("product", shape, "F"))
-    return kept, workspace.view("activity", shape, "F"), units
+    active_columns = np.take(H, units, axis=1, out=workspace.view("product", shape, "F"))
+    return active_columns, workspace.view("activity", shape, "F"), units
 
 
 def _fit_weights(terms, active):
@@ -274,9 +274,9 @@ def _fit_in_dtype(A_prev, W_in, b, activation, target, dtype):
     factors = np.sqrt(c) * (np.sqrt(target.scale) / terms.scale)
     factors[~active] = 1.0
     if units is not None:
-        kept_factors = factors
+        active_factors = factors
         factors = np.ones(W_in.shape[1])
-        factors[units] = kept_factors
+        factors[units] = active_factors
     return factors, stats, accurate
 
 

@@ -33,23 +33,23 @@ class Workspace:
     ----------
     dtype : numpy dtype
         The dtype of every array.
-    slots : list
+    regions : list
         The regions of the block, in order. A region is a dict that maps
         each name to ``(shape, order)``, with ``order`` "C" or "F", for
         arrays that are in use at the same time and get disjoint memory.
-        It may instead be a tuple of such dicts that take turns: each dict
+        It may instead be a tuple of such dicts that take turns. Each dict
         starts at the region's start, so arrays of different dicts share
         memory, and the caller must be done with one dict's arrays before
         it writes another's.
     """
 
-    def __init__(self, dtype, slots):
+    def __init__(self, dtype, regions):
         dtype = np.dtype(dtype)
         step = max(_ALIGNMENT_BYTES // dtype.itemsize, 1)
         layout, start = {}, 0
-        for slot in slots:
+        for region in regions:
             end = start
-            for turn in slot if isinstance(slot, tuple) else (slot,):
+            for turn in region if isinstance(region, tuple) else (region,):
                 offset = start
                 for name, (shape, order) in turn.items():
                     layout[name] = (offset, shape, order)
@@ -83,7 +83,8 @@ class Workspace:
         if size > memory.shape[0]:
             raise ValueError(
                 f"a {shape} view needs {size} entries, but array {name!r} has "
-                f"{memory.shape[0]}."
+                f"{memory.shape[0]}; create the workspace with shapes at least "
+                "this large."
             )
         return memory[:size].reshape(shape, order=order)
 

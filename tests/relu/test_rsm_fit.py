@@ -118,7 +118,7 @@ def test_workspace_turns_share_memory():
     workspace = Workspace(
         np.float64,
         [
-            {"kept": ((10,), "C")},
+            {"first_region": ((10,), "C")},
             ({"first": ((6,), "C"), "second": ((20,), "C")}, {"third": ((30,), "C")}),
             {"last": ((4,), "C")},
         ],
@@ -127,7 +127,7 @@ def test_workspace_turns_share_memory():
     assert np.shares_memory(workspace["third"], workspace["second"])
     assert not np.shares_memory(workspace["first"], workspace["second"])
     for name in ("first", "second", "third"):
-        assert not np.shares_memory(workspace[name], workspace["kept"])
+        assert not np.shares_memory(workspace[name], workspace["first_region"])
         assert not np.shares_memory(workspace[name], workspace["last"])
     # 64-byte steps: 16 + max(8 + 24, 32) + 8 float64 entries.
     assert workspace.nbytes == (16 + 32 + 8) * 8
@@ -288,7 +288,7 @@ def test_rsm_fit_skips_blank_inputs(monkeypatch, precision, blank):
 
 
 def test_forward_ignores_old_workspace_contents():
-    """Gathering blank-free columns does not read what the workspace held before."""
+    """Gathering the non-blank columns ignores what the workspace held before."""
     rng = np.random.default_rng(13)
     A_prev = rng.standard_normal((6, 8))
     A_prev[:, [1, 5]] = 0.0
@@ -329,7 +329,7 @@ def test_rsm_fit_drops_silent_units(monkeypatch, precision):
     rsm = _random_rsm(rng, 25)
 
     moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
-    kept, _, units = _rsm_fit._drop_silent_units(
+    active_columns, _, units = _rsm_fit._drop_silent_units(
         hidden_activity(mlp, X).astype(np.float64, order="F"),
         _rsm_fit._make_workspace(np.dtype(np.float64), 25, 4, 16),
     )
@@ -340,7 +340,7 @@ def test_rsm_fit_drops_silent_units(monkeypatch, precision):
     _, whole = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
 
     assert_array_equal(units, np.delete(np.arange(16), silent))
-    assert kept.shape == (25, 12)
+    assert active_columns.shape == (25, 12)
     assert_allclose(info["factors"][silent], 1.0)
     rtol = 1e-4 if precision == "single" else 1e-10
     assert_allclose(info["factors"], whole["factors"], rtol=rtol)
