@@ -18,6 +18,7 @@ import numpy as np
 from scipy.linalg import get_blas_funcs
 
 from ._box_qp import solve_box_qp
+from ._gather import gather
 from ._rsm_terms import RSMTerms, _peak
 from ._workspace import Workspace, store_result
 
@@ -133,11 +134,8 @@ def _forward(A_prev, W_in, b, activation, workspace, used=None):
             np.copyto(A, A_prev, casting="same_kind")
             np.copyto(W, W_in, casting="same_kind")
         else:
-            # np.take with an ``out`` of another dtype first casts the
-            # uninitialised ``out``, which can raise a spurious "invalid"
-            # warning, so the gathered columns are cast in a second step.
-            np.copyto(A, np.take(A_prev, used, axis=1), casting="same_kind")
-            np.copyto(W, np.take(W_in, used, axis=0), casting="same_kind")
+            gather(A_prev, used, 1, A)
+            gather(W_in, used, 0, W)
         bias = b.astype(dtype)
     if dtype == np.float32 and not _fits_single_precision((A, W, bias)):
         return None
@@ -199,7 +197,7 @@ def _drop_silent_units(H, workspace):
         return H, workspace["product"], None
 
     shape = (n_samples, units.shape[0])
-    active_columns = np.take(H, units, axis=1, out=workspace.view("product", shape, "F"))
+    active_columns = gather(H, units, 1, workspace.view("product", shape, "F"))
     return active_columns, workspace.view("activity", shape, "F"), units
 
 
