@@ -185,3 +185,17 @@ def test_bounded_least_squares_fallback_small_columns(seed):
     expected = _oracle(A, b, 1e-6, 1e6)
     assert np.all((x >= 1e-6) & (x <= 1e6))
     assert _objective(A, b, x) <= _objective(A, b, expected) + 1e-9 * np.sum(b**2)
+
+
+@settings(max_examples=40, deadline=None)
+@given(mask=st.lists(st.booleans(), min_size=1, max_size=30))
+def test_principal_block_matches_ix(mask):
+    """The principal block of a Fortran-ordered matrix is Fortran-ordered and exact."""
+    n = len(mask)
+    matrix = np.asfortranarray(np.arange(n * n, dtype=np.float32).reshape(n, n))
+    index = np.flatnonzero(mask)
+
+    block = _box_qp._principal_block(matrix, index)
+
+    assert block.flags.f_contiguous
+    assert np.array_equal(block, matrix[np.ix_(index, index)])
