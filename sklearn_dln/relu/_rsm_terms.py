@@ -39,6 +39,10 @@ _SAFE_NORM = (1e-100, 1e100)
 # their digits.
 _MAX_DIAGONAL_SHARE = 1e4
 
+# Rows of the target converted to the centred triangle at a time, so that
+# the float64 part of a block stays in the cache.
+_ROW_BLOCK = 64
+
 # Activity, or a float32 target, whose magnitude lies outside this range is
 # divided by a power of two, so that (H^T H) * (H^T H) and the products with
 # the target stay within float32's range.
@@ -147,17 +151,36 @@ class TargetRSM:
         magnitude = np.sqrt(self.norm_sq)
         if out.dtype == np.float32 and not _SAFE_PEAK[0] <= magnitude <= _SAFE_PEAK[1]:
             unit = _power_of_two_scale(magnitude)
-        # Entries below the diagonal are not read, so their overflow in the
-        # conversion to float32 does not matter. The mean is subtracted in
-        # float64, before any rounding to float32.
-        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            if unit == 1.0:
-                np.subtract(self._source, self.pair_mean, out=out, casting="same_kind")
-            else:
-                centred = self._source - self.pair_mean
-                np.multiply(centred, 1.0 / unit, out=out, casting="same_kind")
+
+        # Only the upper triangle is written, a block of rows at a time. The
+        # mean is subtracted in float64, before any rounding to float32, and
+        # dividing by a power of two first rounds the same way as after.
+        mean = self.pair_mean / unit
+        with np.errstate(under="ignore"):
+            for start in range(0, self.n_samples, _ROW_BLOCK):
+                rows = slice(start, start + _ROW_BLOCK)
+                source = self._source[rows, start:]
+                if unit != 1.0:
+                    source = source / unit
+                np.subtract(source, mean, out=out[rows, start:], casting="same_kind")
         np.einsum("ii->i", out)[:] = 0.0
         return unit
+
+    def pair_variance(self, precision):
+        """Return ``sum_{i<k} (R_ik - mu)^2`` from the float64 sums, or None when
+        their relative error could exceed ``precision``.
+
+        The variance is the sum of squares minus the squared sum over the
+        number of pairs. The rounding of the two sums is taken to be at most
+        ``n_samples * eps`` of ``||R||_F^2`` in float64, the worst case of
+        sequential summation. A variance too small for that must come from
+        the centred triangle instead.
+        """
+        if self.n_pairs == 0:
+            return 0.0
+        variance = self.pair_sum_sq - self.pair_sum**2 / self.n_pairs
+        error = self.n_samples * np.finfo(np.float64).eps * self.norm_sq
+        return variance if error <= precision * variance else None
 
     def centred_row_sums(self):
         """Return ``S 1``, the row sums of ``R - mu`` off the diagonal (they sum to zero)."""
@@ -250,9 +273,12 @@ class RSMTerms:
         self.q_centred += 2.0 * self.mean * self._dot_columns(
             H, self.offsets, target.centred_row_sums(), unit
         )
-        # sum_{i<k} (R_ik - mu)^2, from the centred triangle rather than by
-        # subtracting the squared mean from the sum of squares.
-        self.target_variance = (unit * _upper_norm(triangle)) ** 2
+        # sum_{i<k} (R_ik - mu)^2, from the float64 sums when they are as
+        # accurate as the centred triangle in H's dtype. Otherwise the triangle
+        # gives it without subtracting the squared mean from the sum of squares.
+        self.target_variance = target.pair_variance(float(np.finfo(dtype).eps))
+        if self.target_variance is None:
+            self.target_variance = (unit * _upper_norm(triangle)) ** 2
 
         self.squares = np.multiply(H, H, out=product)
         self.column_sums = self.offsets + n_samples * self.mean

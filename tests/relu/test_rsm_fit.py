@@ -74,6 +74,45 @@ def test_target_rsm_sums_match_direct(kind):
     assert not target.is_constant()
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("factor", [1.0, 1e-150, 1e150])
+def test_target_rsm_centred_triangle_upper(dtype, factor):
+    """The upper triangle of the centred target is R minus the pair mean, with a zero
+    diagonal, divided by a unit that keeps it within float32's range."""
+    n = 150
+    rsm = np.ascontiguousarray(_random_rsm(np.random.default_rng(2), n) * factor)
+    target = TargetRSM(rsm)
+    out = np.full((n, n), 7.0, dtype=dtype)
+
+    unit = target.centred_triangle(out)
+
+    centred = (rsm / target.scale - target.pair_mean) / unit
+    np.fill_diagonal(centred, 0.0)
+    upper = np.triu_indices(n)
+    rtol = 1e-6 if dtype == np.float32 else 1e-14
+    assert_allclose(out[upper], centred[upper], rtol=rtol, atol=rtol * np.abs(centred).max())
+    assert 1e-10 <= np.abs(out[upper]).max() <= 1e10
+
+
+@pytest.mark.parametrize("offset", [0.0, 10.0, 1e6])
+def test_target_rsm_pair_variance(offset):
+    """The float64 variance of the strict upper triangle is exact enough, or None
+    when a large mean would cancel its digits."""
+    n = 30
+    rsm = np.ascontiguousarray(_random_rsm(np.random.default_rng(3), n) + offset)
+    target = TargetRSM(rsm)
+    pairs = rsm[np.triu_indices(n, 1)]
+    expected = np.sum((pairs - pairs.mean()) ** 2)
+
+    variance = target.pair_variance(float(np.finfo(np.float32).eps))
+
+    if offset < 1e6:
+        assert variance == pytest.approx(expected, rel=1e-9)
+    else:
+        assert variance is None
+    assert target.pair_variance(float(np.finfo(np.float64).eps)) is None
+
+
 def test_target_rsm_scale_only_for_extreme_magnitudes():
     """Targets of ordinary size are not divided, and extreme ones by a power of two."""
     rsm = np.ascontiguousarray(_random_rsm(np.random.default_rng(1), 10))
