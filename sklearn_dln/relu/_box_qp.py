@@ -24,7 +24,10 @@ A step can solve for the free coordinates in two ways:
   accurate but costs a factorisation per step.
 
 Each step takes the way with fewer multiply-adds: the first while few
-coordinates are bound, the second once the free block is the smaller. The
+coordinates are bound, the second once the free block is the smaller. After
+a step of the second way, the first way continues from its factor of
+``M[F, F]`` in place of ``M``, as long as the coordinates outside ``F``
+stay at their bounds. The
 solver checks the optimality conditions with ``M`` itself at the end, and
 continues the second way alone from where it stopped if they fail. If
 that stalls too, as it can on a nearly singular ``M``, scipy's
@@ -97,7 +100,12 @@ def _principal_block(matrix, index):
 def _cholesky_solve(matrix, rhs):
     """Solve ``matrix x = rhs`` from the upper triangle, or return None if it cannot
     be factorised."""
-    factor, _ = _cholesky(matrix)
+    return _factor_solve(_cholesky(matrix)[0], rhs)
+
+
+def _factor_solve(factor, rhs):
+    """Solve ``U^T U x = rhs`` for an upper Cholesky factor ``U``, or return None
+    when there is no factor or the solution is not finite."""
     if factor is None:
         return None
     potrs = get_lapack_funcs("potrs", (factor,))
@@ -108,26 +116,56 @@ def _cholesky_solve(matrix, rhs):
 
 
 class _InverseColumnSolver:
-    """Steps from one factorisation ``M = U^T U`` and the columns ``U^{-T} e_i``.
+    """Steps from one factorisation ``M[F, F] = U^T U`` of a base free set ``F``.
 
-    With ``Y = U^{-T} E``, the block ``(M^{-1})_BB = Y^T Y`` and
-    ``M^{-1} E lam = U^{-1} (Y lam)``, so each coordinate costs one
-    triangular solve when it first becomes bound, and the inner products of
-    the stored columns are kept as they are added.
+    The base point ``x_base`` has zero gradient on ``F`` and bound values
+    elsewhere. A step can start from it while every coordinate outside ``F``
+    stays bound at its base value. For the coordinates ``B`` of ``F`` that
+    are bound too, with ``Y = U^{-T} E``, the block
+    ``(M[F, F]^{-1})_BB = Y^T Y`` and ``M[F, F]^{-1} E lam = U^{-1} (Y lam)``.
+    So each coordinate costs one triangular solve when it first becomes
+    bound, and the inner products of the stored columns are kept as they
+    are added.
     """
 
-    def __init__(self, factor, q):
+    def __init__(self, M, q, factor, free, x_base):
+        self.M, self.q = M, q
         self.factor = factor
         self._trsm, self._trsv, self._gemm, self._gemv = get_blas_funcs(
             ("trsm", "trsv", "gemm", "gemv"), (factor,)
         )
-        self.n = q.shape[0]
-        potrs = get_lapack_funcs("potrs", (factor,))
-        self.x0 = potrs(factor, q.astype(factor.dtype), lower=0)[0].astype(np.float64)
+        self._symv = get_blas_funcs("symv", (M,))
+        self.free = free
+        self.x_base = x_base
+        self.base_bound = np.ones(q.shape[0], dtype=bool)
+        self.base_bound[free] = False
+        self._local = np.full(q.shape[0], -1)
+        self._local[free] = np.arange(free.shape[0])
+
+        self.n = free.shape[0]
         self._columns = np.empty((self.n, 0), dtype=factor.dtype, order="F")
         self._inner = np.empty((0, 0), dtype=factor.dtype, order="F")
         self._n_columns = 0
         self._position = np.full(self.n, -1)
+
+    @classmethod
+    def from_full_factor(cls, M, q, factor):
+        """Return the solver whose base leaves every coordinate free, ``x = M^{-1} q``."""
+        potrs = get_lapack_funcs("potrs", (factor,))
+        x_base = potrs(factor, q.astype(factor.dtype), lower=0)[0].astype(np.float64)
+        return cls(M, q, factor, np.arange(q.shape[0]), x_base)
+
+    def _newly_bound(self, bound, values):
+        """Return the coordinates of ``F`` that are bound, and their values, or None
+        when a coordinate outside ``F`` left its base value."""
+        if not bound[self.base_bound].all():
+            return None
+        point = np.zeros(bound.shape[0])
+        point[bound] = values
+        if not np.array_equal(point[self.base_bound], self.x_base[self.base_bound]):
+            return None
+        index = np.flatnonzero(bound & ~self.base_bound)
+        return index, point[index]
 
     def _reserve(self, n_new):
         """Grow the stores, doubling their capacity, to hold ``n_new`` more columns."""
@@ -143,7 +181,7 @@ class _InverseColumnSolver:
         self._columns, self._inner = columns, inner
 
     def _add_columns(self, new):
-        """Store ``U^{-T} e_i`` for the coordinates ``new`` and their inner products."""
+        """Store ``U^{-T} e_i`` for the positions ``new`` in ``F`` and their inner products."""
         self._reserve(new.size)
         start, stop = self._n_columns, self._n_columns + new.size
         block = self._columns[:, start:stop]
@@ -158,51 +196,70 @@ class _InverseColumnSolver:
         self._position[new] = np.arange(start, stop)
         self._n_columns = stop
 
-    def cost(self, bound):
-        """Return the multiply-adds of a step: the triangular solves of the new
-        columns, their inner products and the factorisation of the bound block."""
-        n_bound = int(bound.sum())
-        n_new = int(np.count_nonzero(self._position[bound] < 0))
+    def cost(self, bound, values):
+        """Return the multiply-adds of a step (infinite when the base does not apply):
+        the triangular solves of the new columns, their inner products, the
+        factorisation of the bound block and the gradient outside ``F``."""
+        newly_bound = self._newly_bound(bound, values)
+        if newly_bound is None:
+            return np.inf
+        local = self._local[newly_bound[0]]
+        n_bound = local.shape[0]
+        n_new = int(np.count_nonzero(self._position[local] < 0))
         n_stored = self._n_columns + n_new
-        return n_new * self.n**2 / 2 + self.n * n_new * n_stored + n_bound**3 / 3
+        product = bound.shape[0] ** 2 if self.n < bound.shape[0] else 0
+        return n_new * self.n**2 / 2 + self.n * n_new * n_stored + n_bound**3 / 3 + product
 
     def solve(self, bound, values):
         """Return ``x`` with ``x[bound] = values`` and zero gradient elsewhere, and
         the gradient, or None if the bound block cannot be solved."""
-        index = np.flatnonzero(bound)
-        gradient = np.zeros(self.n)
-        if index.size == 0:
-            return self.x0.copy(), gradient
-        new = index[self._position[index] < 0]
-        if new.size:
-            self._add_columns(new)
-        position = self._position[index]
-        block = _principal_block(self._inner, position)
-        multipliers = _cholesky_solve(block, self.x0[index] - values)
-        if multipliers is None:
-            return None
+        index, index_values = self._newly_bound(bound, values)
+        x = self.x_base.copy()
+        gradient = np.zeros(bound.shape[0])
+        if index.size:
+            local = self._local[index]
+            new = local[self._position[local] < 0]
+            if new.size:
+                self._add_columns(new)
+            position = self._position[local]
+            block = _principal_block(self._inner, position)
+            multipliers = _cholesky_solve(block, self.x_base[index] - index_values)
+            if multipliers is None:
+                return None
 
-        # Y_B lam as a product with every stored column, the others weighted
-        # by zero, which spares a copy of Y_B.
-        weights = np.zeros(self._n_columns, dtype=self.factor.dtype)
-        weights[position] = multipliers
-        shift = self._gemv(1.0, self._columns[:, : self._n_columns], weights)
-        shift = self._trsv(self.factor, shift, lower=0, overwrite_x=1)
-        x = self.x0 - shift.astype(np.float64)
-        x[index] = values
-        gradient[index] = -multipliers
+            # Y_B lam as a product with every stored column, the others
+            # weighted by zero, which spares a copy of Y_B.
+            weights = np.zeros(self._n_columns, dtype=self.factor.dtype)
+            weights[position] = multipliers
+            shift = self._gemv(1.0, self._columns[:, : self._n_columns], weights)
+            shift = self._trsv(self.factor, shift, lower=0, overwrite_x=1)
+            x[self.free] -= shift.astype(np.float64)
+            x[index] = index_values
+            gradient[index] = -multipliers
+
+        if self.n < bound.shape[0]:
+            product = self._symv(1.0, self.M, x.astype(self.M.dtype), lower=0)
+            outside = self.base_bound
+            gradient[outside] = product[outside].astype(np.float64) - self.q[outside]
         return x, gradient
 
 
 class _FreeBlockSolver:
-    """Steps that factorise the free block of ``M`` anew."""
+    """Steps that factorise the free block of ``M`` anew.
+
+    After each step, ``last_base`` is the factor of the free block, the
+    free coordinates and the solution, from which an
+    :class:`_InverseColumnSolver` can take later steps, or None when the
+    block needed a ridge or no coordinate was free.
+    """
 
     def __init__(self, M, q):
         self.M, self.q = M, q
         self._symv = get_blas_funcs("symv", (M,))
+        self.last_base = None
 
     @staticmethod
-    def cost(bound):
+    def cost(bound, values):
         """Return the multiply-adds of a step, counting the gather of the free
         block like its factorisation, which took about as long."""
         n_free = bound.shape[0] - int(bound.sum())
@@ -216,6 +273,7 @@ class _FreeBlockSolver:
     def solve(self, bound, values):
         """Return ``x`` with ``x[bound] = values`` and zero gradient elsewhere, and
         the gradient, or None if the free block cannot be solved."""
+        self.last_base = None
         x = np.zeros(self.q.shape[0])
         x[bound] = values
         free = np.flatnonzero(~bound)
@@ -223,10 +281,13 @@ class _FreeBlockSolver:
             rhs = -self.gradient(x)[free]
             # An upper triangle of M restricted to sorted indices is the upper
             # triangle of the block.
-            x_free = _cholesky_solve(_principal_block(self.M, free), rhs)
+            factor, ridged = _cholesky(_principal_block(self.M, free))
+            x_free = _factor_solve(factor, rhs)
             if x_free is None:
                 return None
             x[free] = x_free
+            if not ridged:
+                self.last_base = (factor, free, x)
         return x, self.gradient(x)
 
 
@@ -239,16 +300,24 @@ class _CheaperSolver:
     784-1024 layer of ``benchmarks/bench_relu.py`` with the RSM of 1,000
     random patterns as target, 747 of 1,024 units ended bound. The
     quadratic program took 62 ms with inverse columns alone, and 21 ms with
-    the cheaper way at each step.
+    the cheaper way at each step. A free-block step's factor also becomes
+    the base of the inverse columns, so the steps after it, which mostly
+    bind a few more of its free coordinates, need no new factorisation. On
+    the same problem that took the program from 16.4 ms to 15.5 ms.
     """
 
-    def __init__(self, *solvers):
-        self.solvers = solvers
+    def __init__(self, inverse, free_block):
+        self.inverse, self.free_block = inverse, free_block
 
     def solve(self, bound, values):
         """Return the cheaper solver's ``solve(bound, values)``."""
-        solver = min(self.solvers, key=lambda candidate: candidate.cost(bound))
-        return solver.solve(bound, values)
+        if self.inverse.cost(bound, values) <= self.free_block.cost(bound, values):
+            return self.inverse.solve(bound, values)
+        solved = self.free_block.solve(bound, values)
+        if self.free_block.last_base is not None:
+            factor, free, x = self.free_block.last_base
+            self.inverse = _InverseColumnSolver(self.inverse.M, self.inverse.q, factor, free, x)
+        return solved
 
 
 def _gradient_tolerances(M, q):
@@ -371,7 +440,8 @@ def solve_box_qp(M, q, low, high, work=None):
     # to be worth trying.
     factor, ridged = _cholesky(M, out=work)
     if factor is not None and not ridged:
-        cheaper = _CheaperSolver(_InverseColumnSolver(factor, q), stable)
+        inverse = _InverseColumnSolver.from_full_factor(M, q, factor)
+        cheaper = _CheaperSolver(inverse, _FreeBlockSolver(M, q))
         x, lower, upper, n_steps, converged = _pivot(
             cheaper, lower, upper, low, high, tolerance, n_steps
         )
