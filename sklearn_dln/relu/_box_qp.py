@@ -310,13 +310,21 @@ class _CheaperSolver:
         self.inverse, self.free_block = inverse, free_block
 
     def solve(self, bound, values):
-        """Return the cheaper solver's ``solve(bound, values)``."""
-        if self.inverse.cost(bound, values) <= self.free_block.cost(bound, values):
-            return self.inverse.solve(bound, values)
+        """Return the cheaper solver's ``solve(bound, values)``.
+
+        Without an inverse-column solver (None), the free block takes the
+        step, and its factor becomes the first base.
+        """
+        inverse = self.inverse
+        if inverse is not None and inverse.cost(bound, values) <= self.free_block.cost(
+            bound, values
+        ):
+            return inverse.solve(bound, values)
         solved = self.free_block.solve(bound, values)
         if self.free_block.last_base is not None:
             factor, free, x = self.free_block.last_base
-            self.inverse = _InverseColumnSolver(self.inverse.M, self.inverse.q, factor, free, x)
+            M, q = self.free_block.M, self.free_block.q
+            self.inverse = _InverseColumnSolver(M, q, factor, free, x)
         return solved
 
 
@@ -405,7 +413,7 @@ def _pivot(solver, lower, upper, low, high, tolerance, n_steps):
     return x, lower, upper, n_steps, False
 
 
-def solve_box_qp(M, q, low, high, work=None):
+def solve_box_qp(M, q, low, high, work=None, start=None):
     """Minimise ``x^T M x - 2 q^T x`` over ``[low, high]^n``.
 
     Parameters
@@ -420,6 +428,11 @@ def solve_box_qp(M, q, low, high, work=None):
     work : ndarray of shape (n, n), optional
         A Fortran-ordered array of ``M``'s dtype for the Cholesky factor of
         ``M``, which saves allocating one.
+    start : tuple of two ndarrays of bool of shape (n,), optional
+        Masks of the coordinates that the first step puts at ``low`` and at
+        ``high``, disjoint. Pivoting corrects a wrong guess. With a guess
+        that binds some coordinate, the first step factorises the free
+        block instead of the whole ``M``.
 
     Returns
     -------
@@ -433,14 +446,20 @@ def solve_box_qp(M, q, low, high, work=None):
     tolerance = _gradient_tolerances(M, q)
     lower = np.zeros(n, dtype=bool)
     upper = np.zeros(n, dtype=bool)
+    if start is not None:
+        lower, upper = start[0].copy(), start[1] & ~start[0]
     stable = _FreeBlockSolver(M, q)
     n_steps = 0
 
     # The inverse columns of a factor that needed a ridge are too inaccurate
     # to be worth trying.
-    factor, ridged = _cholesky(M, out=work)
-    if factor is not None and not ridged:
-        inverse = _InverseColumnSolver.from_full_factor(M, q, factor)
+    inverse, ridged = None, False
+    if not (lower.any() or upper.any()):
+        factor, ridged = _cholesky(M, out=work)
+        ridged = ridged or factor is None
+        if not ridged:
+            inverse = _InverseColumnSolver.from_full_factor(M, q, factor)
+    if not ridged:
         cheaper = _CheaperSolver(inverse, _FreeBlockSolver(M, q))
         x, lower, upper, n_steps, converged = _pivot(
             cheaper, lower, upper, low, high, tolerance, n_steps

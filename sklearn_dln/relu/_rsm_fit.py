@@ -19,6 +19,7 @@ from scipy.linalg import get_blas_funcs
 
 from ._box_qp import solve_box_qp
 from ._gather import gather
+from ._qp_start import guess_bound_sets
 from ._rsm_terms import RSMTerms, _peak
 from ._workspace import Workspace, store_result
 
@@ -220,13 +221,16 @@ def _fit_weights(terms, active):
     distinct = np.flatnonzero(representative == np.arange(representative.shape[0]))
     if distinct.shape[0] == representative.shape[0]:
         work = terms.workspace.view("factor", M.shape, "F")
-        c, n_steps = solve_box_qp(M, q, low, high, work=work)
+        start = guess_bound_sets(M, q, low, high, np.ones(q.shape[0]))
+        c, n_steps = solve_box_qp(M, q, low, high, work=work, start=start)
     else:
         # The k copies of a unit act through the sum of their weights, k t
         # with t in the bounds, and each copy gets t.
         copies = np.bincount(representative, minlength=representative.shape[0])[distinct]
         reduced = np.asfortranarray(M[np.ix_(distinct, distinct)] * np.outer(copies, copies))
-        t, n_steps = solve_box_qp(reduced, q[distinct] * copies, low, high)
+        reduced_q = q[distinct] * copies
+        start = guess_bound_sets(reduced, reduced_q, low, high, np.ones(distinct.shape[0]))
+        t, n_steps = solve_box_qp(reduced, reduced_q, low, high, start=start)
         position = np.zeros(representative.shape[0], dtype=int)
         position[distinct] = np.arange(distinct.shape[0])
         c = t[position[representative]]
