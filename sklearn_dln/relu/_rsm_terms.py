@@ -207,11 +207,12 @@ class RSMTerms:
 
     Notes
     -----
-    Write ``H / s = H_c + 1 m^T``, with ``m`` the column means, ``H_c`` the
-    centred activity rounded to ``H``'s dtype, and ``s`` 1, or a power of
-    two that brings the largest entry of ``H`` into [0.5, 1) when it lies
-    outside [2^-10, 2^10]. Let ``o = H_c^T 1`` (zero
-    up to rounding), ``G_c = H_c^T H_c`` and ``p = o + (n / 2) m``. Then
+    Write ``H / s = H_c + 1 m^T``, with ``m`` the column means computed in
+    ``H``'s dtype, ``H_c`` the centred activity rounded to ``H``'s dtype,
+    and ``s`` 1, or a power of two that brings the largest entry of ``H``
+    into [0.5, 1) when it lies outside [2^-10, 2^10]. Let ``o = H_c^T 1``
+    (small, because ``m`` is close to the means), ``G_c = H_c^T H_c`` and
+    ``p = o + (n / 2) m``. Then
     ``H^T H / s^2 = G_c + m p^T + p m^T``, and with ``v = c * m`` and
     ``w = c * p``,
 
@@ -236,7 +237,10 @@ class RSMTerms:
         if peak != 0 and not _SAFE_PEAK[0] <= peak <= _SAFE_PEAK[1]:
             self.scale = _power_of_two_scale(peak)
             H *= dtype.type(1.0 / self.scale)
-        mean = H.mean(axis=0, dtype=np.float64).astype(dtype)
+        # The centring needs only an approximate mean, because the offsets
+        # below are summed from the centred columns in float64. A product in
+        # H's dtype takes a tenth of the time of a float64 mean.
+        mean = gemv(1.0, H, np.full(n_samples, 1.0 / n_samples, dtype=dtype), trans=1)
         H -= mean
         self.centred = H
         self.dtype = dtype
