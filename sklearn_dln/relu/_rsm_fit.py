@@ -181,9 +181,24 @@ def _scaled_problem(terms, active):
     return M, q, common
 
 
-def _drop_silent_units(H, workspace):
-    """Return the columns of ``H`` that are nonzero on some sample, a scratch array
-    of their shape, and their indices.
+def _active_in_float64(A_prev, W_in, b, activation, silent):
+    """Return whether a unit of ``silent``, silent in the float32 forward pass, has
+    nonzero activity in float64.
+
+    Such a unit's pre-activations lie within float32's rounding of zero. The
+    fit would leave it out with the factor 1 while the other units are
+    rescaled, and for a target far from the layer's scale its float64
+    activity could then dominate the moved RSM.
+    """
+    if silent.shape[0] == 0:
+        return False
+    pre_activations = A_prev @ W_in[:, silent] + b[silent]
+    return bool(activation(pre_activations).any())
+
+
+def _drop_silent_units(H, active, workspace):
+    """Return the ``active`` columns of ``H``, a scratch array of their shape, and
+    their indices.
 
     Units silent on every sample add nothing to the RSM, so dropping them
     shrinks every product and the quadratic program. When fewer than one in
@@ -192,7 +207,7 @@ def _drop_silent_units(H, workspace):
     indices are then None, and ``H`` is returned as it is. Layers where
     every unit is silent are also kept whole.
     """
-    units = np.flatnonzero(H.any(axis=0))
+    units = np.flatnonzero(active)
     n_samples, n_units = H.shape
     if n_units - units.shape[0] < n_units / 32 or units.shape[0] == 0:
         return H, workspace["product"], None
@@ -245,7 +260,8 @@ def _fit_in_dtype(A_prev, W_in, b, activation, target, dtype):
 
     Returns the factors, the statistics, and whether the statistics are
     accurate in that precision, or None when the layer does not fit in
-    float32.
+    float32: an input, weight or bias magnitude lies outside its safe
+    range, or a unit silent in float32 is active in float64.
     """
     used = _used_inputs(A_prev)
     n_inputs = A_prev.shape[1] if used is None else used.shape[0]
@@ -253,7 +269,12 @@ def _fit_in_dtype(A_prev, W_in, b, activation, target, dtype):
     H = _forward(A_prev, W_in, b, activation, workspace, used)
     if H is None:
         return None
-    H, scratch, units = _drop_silent_units(H, workspace)
+    active = H.any(axis=0)
+    if dtype == np.float32 and _active_in_float64(
+        A_prev, W_in, b, activation, np.flatnonzero(~active)
+    ):
+        return None
+    H, scratch, units = _drop_silent_units(H, active, workspace)
     terms = RSMTerms(H, target, workspace, scratch)
     active = terms.active_units()
     c, n_steps = _fit_weights(terms, active)

@@ -299,6 +299,31 @@ def test_rsm_fit_keeps_silent_units():
     _assert_same_outputs(moved, mlp, X)
 
 
+def test_rsm_fit_unit_active_only_in_float64(single_precision):
+    """A unit that float32 rounding silences, but that is active in float64, sends
+    the fit to float64, so the reported residual is that of the moved network."""
+    rng = np.random.default_rng(0)
+    mlp, X = build_random_mlp("regressor", (8,), n_samples=20, seed=0)
+    W, b = mlp.coefs_[0], mlp.intercepts_[0]
+    W[:, 0] *= 30.0
+    pre_activations = X @ W + b
+    for margin in 10.0 ** -np.arange(6.0, 12.0, 0.5):
+        b[0] += margin * np.abs(pre_activations).max() - (X @ W + b)[:, 0].max()
+        single = X.astype(np.float32) @ W.astype(np.float32) + b.astype(np.float32)
+        if (X @ W + b)[:, 0].max() > 0 and single[:, 0].max() <= 0:
+            break
+    assert (X @ W + b)[:, 0].max() > 0
+    assert single[:, 0].max() <= 0
+    rsm = _random_rsm(rng, 20) * 1e-20
+
+    moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+
+    assert info["rsm_dtype"] == "float64"
+    _, residual = _direct_statistics(hidden_activity(moved, X), rsm)
+    assert info["rsm_residual"] == pytest.approx(residual, rel=1e-6)
+    assert info["factors"][0] < 1e-3
+
+
 @pytest.mark.parametrize("precision", ["default", "single"])
 @pytest.mark.parametrize("blank", ["some", "all"])
 def test_rsm_fit_skips_blank_inputs(monkeypatch, precision, blank):
@@ -368,11 +393,14 @@ def test_rsm_fit_drops_silent_units(monkeypatch, precision):
     rsm = _random_rsm(rng, 25)
 
     moved, info = apply_relu_move(mlp, "target", X=X, target={"rsm": rsm})
+    activity = hidden_activity(mlp, X).astype(np.float64, order="F")
     active_columns, _, units = _rsm_fit._drop_silent_units(
-        hidden_activity(mlp, X).astype(np.float64, order="F"),
+        activity,
+        activity.any(axis=0),
         _rsm_fit._make_workspace(np.dtype(np.float64), 25, 4, 16),
     )
-    def keep_all(H, workspace):
+
+    def keep_all(H, active, workspace):
         return H, workspace["product"], None
 
     monkeypatch.setattr(_rsm_fit, "_drop_silent_units", keep_all)
