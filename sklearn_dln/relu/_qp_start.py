@@ -18,6 +18,12 @@ from scipy.linalg import get_blas_funcs
 
 # Power steps before the Collatz-Wielandt bound on the largest eigenvalue.
 _POWER_STEPS = 3
+# Programs with fewer coordinates get no guess. Factorising their whole
+# matrix takes well under a millisecond, and in a stress run of small RSM
+# fits with exactly reachable targets, pivoting from the guess stopped short
+# of the optimum more often (78 of 1,593 fits) than from no guess (54).
+_MIN_COORDINATES = 128
+
 # After _CHECK_STEPS projected gradient steps, the guess is dropped when
 # fewer than _MIN_BOUND_SHARE of the coordinates are at a bound. Otherwise
 # the steps go on to _MAX_STEPS.
@@ -74,8 +80,8 @@ def guess_bound_sets(M, q, low, high, start):
     Returns
     -------
     lower, upper : ndarray of bool of shape (n,)
-        The guess, both empty when fewer than one in eight coordinates
-        reached a bound after 10 steps.
+        The guess. Both are empty for fewer than 128 coordinates, and when
+        fewer than one in eight coordinates reached a bound after 10 steps.
 
     Notes
     -----
@@ -86,6 +92,8 @@ def guess_bound_sets(M, q, low, high, start):
     """
     n = q.shape[0]
     empty = np.zeros(n, dtype=bool)
+    if n < _MIN_COORDINATES:
+        return empty, empty.copy()
     root = np.sqrt(np.einsum("ii->i", M).astype(np.float64))
     if not np.all(np.isfinite(root) & (root > 0)):
         return empty, empty.copy()

@@ -257,9 +257,11 @@ class RSMTerms:
             gram, syrk(1.0, H, beta=0.0, c=gram, trans=1, lower=0, overwrite_c=1)
         )
         self.gram = gram
-        self.gram_sq = np.multiply(
-            gram, gram, out=workspace.view("gram_sq", self._square_shape, "F")
-        )
+        # Squares below float32's smallest normal number flush harmlessly.
+        with np.errstate(under="ignore"):
+            self.gram_sq = np.multiply(
+                gram, gram, out=workspace.view("gram_sq", self._square_shape, "F")
+            )
         self.gram_diag = np.diag(gram).astype(np.float64)
 
         # q_S_j = h_j^T S h_j, from the centred columns: with h = h_c + m 1
@@ -364,7 +366,8 @@ class RSMTerms:
                 a=system, lower=0, overwrite_a=1,
             ),
         )
-        system *= system
+        with np.errstate(under="ignore"):
+            system *= system
         return system
 
     def active_units(self):
