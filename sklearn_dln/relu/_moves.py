@@ -329,7 +329,8 @@ def apply_relu_move(
        RSMs (``info["rsm_match_before"]`` before rescaling; None where a
        triangle is constant and the correlation undefined), and
        ``info["rsm_residual"]``, the relative Frobenius error, whose
-       rounding is about 1e-7 (1e-6 with float32 products). The fitted factors are ``info["factors"]``.
+       rounding is about 1e-7 (up to 2e-6 with float32 products). The fitted
+       factors are ``info["factors"]``.
        Units that are zero on every row of ``X`` add nothing to the RSM and
        keep the factor 1.
 
@@ -337,12 +338,14 @@ def apply_relu_move(
        n_inputs)`` exceeds 1e8 run the forward pass and the products of the
        fit in float32 (``info["rsm_dtype"]``). On a 784-1024 layer with
        1,000 samples, the match then agreed with a direct float64
-       computation to 4e-8; on small layers forced into float32 in tests,
-       to 2e-5. The fit switches to float64 when the RSM is a large
-       constant, or a large diagonal, plus a small spread, when the residual
-       falls below 1e-2, or when inputs or weights lie beyond float32's safe
-       range. The network itself is rescaled in its own dtype, so the
-       function is kept up to that dtype's rounding.
+       computation to 3e-9. On 2,257 small layers forced into float32 in a
+       stress run, it agreed to 3e-5 at worst and 7e-7 in 99 cases of 100.
+       The fit switches to float64 when the RSM is a large constant, or a
+       large diagonal, plus a small spread, when the residual falls below
+       1e-2, when inputs or weights lie beyond float32's safe range, or when
+       a unit that float32 rounding silences is active in float64. The
+       network itself is rescaled in its own dtype, so the function is kept
+       up to that dtype's rounding.
 
     Examples
     --------
