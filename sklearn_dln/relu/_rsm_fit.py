@@ -118,9 +118,25 @@ def _used_inputs(A_prev):
     return used if used.shape[0] else np.zeros(1, dtype=np.intp)
 
 
+def _rounding_bounds(A, W, bias):
+    """Return, per unit, a bound on how far float32 rounding moves any of its
+    pre-activations from their float64 values.
+
+    With ``n`` inputs, the rounding of the operands and of a sum of ``n + 1``
+    terms moves ``a^T w + b`` by at most about ``(n + 3) u (|a|^T |w| + |b|)``,
+    ``u = eps / 2``, and ``|a|^T |w| <= ||a|| ||w||``. The bound takes ``eps``
+    in place of ``u``, a factor of two for the float32 norms.
+    """
+    eps = float(np.finfo(np.float32).eps)
+    row_norm = float(np.sqrt(np.einsum("ij,ij->i", A, A).max(initial=0.0)))
+    column_norms = np.sqrt(np.einsum("ij,ij->j", W, W).astype(np.float64))
+    return (A.shape[1] + 3) * eps * (row_norm * column_norms + np.abs(bias))
+
+
 def _forward(A_prev, W_in, b, activation, workspace, used=None):
     """Return the layer's activity ``f(A_prev W_in + 1 b^T)``, Fortran-ordered,
-    in the workspace's dtype.
+    in the workspace's dtype, and an upper bound per unit on its float64
+    pre-activations (None in float64).
 
     ``used`` lists the input columns to keep (all when None), and the
     workspace's "inputs" and "weights" have room for exactly those. Returns
@@ -149,7 +165,10 @@ def _forward(A_prev, W_in, b, activation, workspace, used=None):
              overwrite_c=1),
     )
     H += bias
-    return activation(H)
+    highest = None
+    if dtype == np.float32:
+        highest = H.max(axis=0).astype(np.float64) + _rounding_bounds(A, W, bias)
+    return activation(H), highest
 
 
 def _scaled_problem(terms, active):
@@ -192,8 +211,15 @@ def _active_in_float64(A_prev, W_in, b, activation, silent):
     """
     if silent.shape[0] == 0:
         return False
-    pre_activations = A_prev @ W_in[:, silent] + b[silent]
-    return bool(activation(pre_activations).any())
+
+    # scipy's BLAS, like the rest of the fit: a numpy product would wake
+    # numpy's own OpenBLAS threads, which then spin for 0.05 to 0.1 s and
+    # slow the fit's products down (to twice the time on two cores). The
+    # product is transposed so that a C-ordered A_prev needs no copy.
+    gemm = get_blas_funcs("gemm", (A_prev, W_in))
+    transposed = gemm(1.0, W_in[:, silent].T, A_prev.T)
+    transposed += b[silent, np.newaxis]
+    return bool(activation(transposed).any())
 
 
 def _drop_silent_units(H, active, workspace):
@@ -266,12 +292,15 @@ def _fit_in_dtype(A_prev, W_in, b, activation, target, dtype):
     used = _used_inputs(A_prev)
     n_inputs = A_prev.shape[1] if used is None else used.shape[0]
     workspace = _make_workspace(dtype, A_prev.shape[0], n_inputs, W_in.shape[1])
-    H = _forward(A_prev, W_in, b, activation, workspace, used)
-    if H is None:
+    forward = _forward(A_prev, W_in, b, activation, workspace, used)
+    if forward is None:
         return None
+    H, highest = forward
     active = H.any(axis=0)
-    if dtype == np.float32 and _active_in_float64(
-        A_prev, W_in, b, activation, np.flatnonzero(~active)
+    # Units silent in float32 whose float64 pre-activations could still be
+    # positive (or nonzero, for the identity) are checked in float64.
+    if highest is not None and _active_in_float64(
+        A_prev, W_in, b, activation, np.flatnonzero(~active & (highest > 0))
     ):
         return None
     H, scratch, units = _drop_silent_units(H, active, workspace)

@@ -324,6 +324,45 @@ def test_rsm_fit_unit_active_only_in_float64(single_precision):
     assert info["factors"][0] < 1e-3
 
 
+@pytest.mark.parametrize("n_inputs", [1, 30, 600])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_rounding_bounds_cover_float32_error(n_inputs, seed):
+    """Float32 pre-activations lie within the bound of their float64 values."""
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((50, n_inputs)) * 10.0 ** rng.uniform(-3, 3, n_inputs)
+    W = rng.standard_normal((n_inputs, 20)) * 10.0 ** rng.uniform(-3, 3, 20)
+    b = rng.standard_normal(20) * 100.0
+    A32, W32, b32 = A.astype(np.float32), W.astype(np.float32), b.astype(np.float32)
+
+    bounds = _rsm_fit._rounding_bounds(A32, W32, b32)
+
+    single = (A32 @ W32 + b32).astype(np.float64)
+    error = np.abs(single - (A @ W + b)).max(axis=0)
+    assert np.all(error <= bounds)
+    assert np.all(bounds < 1e-3 * (np.abs(A).sum(axis=1).max() * np.abs(W).max(axis=0) + np.abs(b)))
+
+
+def test_rsm_fit_clearly_silent_units_skip_check(single_precision, monkeypatch):
+    """Units far below zero in float32 are not recomputed in float64."""
+    checked = []
+    original = _rsm_fit._active_in_float64
+
+    def recording(A_prev, W_in, b, activation, silent):
+        checked.append(silent)
+        return original(A_prev, W_in, b, activation, silent)
+
+    monkeypatch.setattr(_rsm_fit, "_active_in_float64", recording)
+    rng = np.random.default_rng(8)
+    mlp, X = build_random_mlp("regressor", (6,), n_samples=20, seed=8)
+    mlp.intercepts_[0][:2] = -1e3
+
+    _, info = apply_relu_move(mlp, "target", X=X, target={"rsm": _random_rsm(rng, 20)})
+
+    assert info["rsm_dtype"] == "float32"
+    assert len(checked) == 1
+    assert checked[0].shape == (0,)
+
+
 @pytest.mark.parametrize("precision", ["default", "single"])
 @pytest.mark.parametrize("blank", ["some", "all"])
 def test_rsm_fit_skips_blank_inputs(monkeypatch, precision, blank):
@@ -365,7 +404,7 @@ def test_forward_ignores_old_workspace_contents():
     workspace["inputs"][...] = signalling_nan
     workspace["weights"][...] = signalling_nan
 
-    H = _rsm_fit._forward(A_prev, W_in, b, _HIDDEN_ACTIVATIONS["relu"], workspace, used)
+    H, _ = _rsm_fit._forward(A_prev, W_in, b, _HIDDEN_ACTIVATIONS["relu"], workspace, used)
 
     assert_allclose(H, np.maximum(A_prev @ W_in + b, 0.0), rtol=1e-5, atol=1e-6)
 
