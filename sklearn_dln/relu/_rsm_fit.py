@@ -317,6 +317,10 @@ def _fit_in_dtype(A_prev, W_in, b, activation, target, dtype):
         "rsm_n_iter": n_steps,
         "rsm_dtype": dtype.name,
     }
+    # NOTE: this checks the statistics, not how close the factors come to the
+    # float64 optimum. In a stress run, 16 of 2,257 small float32 fits, most
+    # with a target of a large constant plus a small spread, ended up to 9e-4
+    # (in relative residual) above it.
     accurate = (
         max(ratio_before, ratio) <= _MAX_SPREAD_RATIO
         and residual >= _MIN_SINGLE_PRECISION_RESIDUAL
