@@ -1,6 +1,7 @@
 """Tests of the projected-gradient guess that starts the box QP's pivoting."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import lsq_linear
@@ -59,23 +60,21 @@ def test_guess_finds_suppressed_units():
     assert not upper.any()
 
 
-def test_guess_dropped_when_few_bound():
-    """An interior minimiser leaves the guess empty."""
+@pytest.mark.parametrize(
+    "n, share_suppressed",
+    [
+        # An interior minimiser: few coordinates reach a bound early.
+        (150, 0.0),
+        # Below the size threshold, even where most units end bound.
+        (60, 0.7),
+    ],
+)
+def test_guess_empty(n, share_suppressed):
+    """Programs with an interior minimiser, and small programs, get no guess."""
     rng = np.random.default_rng(1)
-    M, q, _, _ = _squared_gram_problem(rng, 150, 40, 0.0)
+    M, q, _, _ = _squared_gram_problem(rng, n, 40, share_suppressed)
 
-    lower, upper = guess_bound_sets(M, q, 1e-6, 1e6, np.ones(150))
-
-    assert not lower.any()
-    assert not upper.any()
-
-
-def test_guess_empty_for_small_programs():
-    """Programs below the size threshold get no guess, even where most units end bound."""
-    rng = np.random.default_rng(0)
-    M, q, columns, target = _squared_gram_problem(rng, 60, 40, 0.7)
-
-    lower, upper = guess_bound_sets(M, q, 1e-6, 1e6, np.ones(60))
+    lower, upper = guess_bound_sets(M, q, 1e-6, 1e6, np.ones(n))
 
     assert not lower.any()
     assert not upper.any()
