@@ -443,8 +443,9 @@ def solve_box_qp(M, q, low, high, work=None, start=None):
     x : ndarray of shape (n,)
         The minimiser.
     n_steps : int
-        The number of pivoting steps (1 when the unconstrained minimiser lies
-        in the box).
+        The number of pivoting steps (1 when the first step's bound sets are
+        optimal, as when no ``start`` is given and the unconstrained
+        minimiser lies in the box).
     """
     n = q.shape[0]
     tolerance = _gradient_tolerances(M, q)

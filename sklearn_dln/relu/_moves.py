@@ -322,9 +322,11 @@ def apply_relu_move(
        common factor of all units. With ``c = a**2`` the squared distance is
        a convex quadratic in ``c``, and block principal pivoting finds its
        minimiser over these bounds (``info["rsm_n_iter"]`` pivoting steps).
-       Copies of a unit share one weight, and where pivoting stalls on a
-       nearly singular system, scipy's bounded-variable least squares takes
-       over. The match is reported as ``info["rsm_match"]``, the Pearson
+       On layers with 128 or more distinct active units, projected gradient
+       steps first guess which units end at a bound, which spares most
+       pivoting steps when many do. Copies of a unit share one weight, and
+       where pivoting stalls on a nearly singular system, scipy's
+       bounded-variable least squares takes over. The match is reported as ``info["rsm_match"]``, the Pearson
        correlation of the strict upper triangles of the achieved and target
        RSMs (``info["rsm_match_before"]`` before rescaling; None where a
        triangle is constant and the correlation undefined), and
