@@ -128,12 +128,17 @@ class TargetRSM:
         self.off_diagonal_row_sums = row_sums
         self.norm_sq = 2.0 * pair_sum_sq + diag_sq
 
+    def spread_share(self):
+        """Return the variance of the strict upper triangle over its mean square
+        (0 without pairs, or when every entry is zero)."""
+        if self.n_pairs == 0 or self.pair_sum_sq == 0:
+            return 0.0
+        spread = self.pair_sum_sq - self.pair_sum**2 / self.n_pairs
+        return max(spread, 0.0) / self.pair_sum_sq
+
     def is_constant(self):
         """Return whether the strict upper triangle is constant to a relative 1e-12."""
-        if self.n_pairs == 0:
-            return True
-        spread = self.pair_sum_sq - self.pair_sum**2 / self.n_pairs
-        return spread <= 1e-12 * self.pair_sum_sq
+        return self.spread_share() <= 1e-12
 
     def centred_triangle(self, out):
         """Write ``T`` into ``out`` and return ``unit``, with ``unit (T + T^T) = S``.

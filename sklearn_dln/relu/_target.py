@@ -58,10 +58,13 @@ def _parse_target(target, n_samples):
         rsm = TargetRSM(rsm)
         if rsm.is_constant():
             raise ValueError(
-                "the target RSM has a constant upper triangle (its variance is "
-                "below 1e-12 of its sum of squares), so it has no similarity "
-                "structure to match; it needs at least two distinct "
-                "similarities between different samples."
+                "the target RSM's upper triangle is constant or nearly so: the "
+                "variance of its entries above the diagonal, from float64 sums, "
+                f"is {rsm.spread_share():.1e} of their mean square, below 1e-12, "
+                "so the sums cannot resolve their differences. The target "
+                "needs at least two distinct similarities between different "
+                "samples. If its differences are meaningful, subtract the "
+                "common offset from it."
             )
     return activity, rsm
 

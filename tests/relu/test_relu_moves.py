@@ -221,8 +221,11 @@ def test_apply_relu_move_target_rejects_bad_targets():
         apply_relu_move(mlp, "target", X=X, target=np.ones((19, 2)))
     with pytest.raises(ValueError, match=r"shape \(20, 20\)"):
         apply_relu_move(mlp, "target", X=X, target={"rsm": np.ones((20, 19))})
-    with pytest.raises(ValueError, match="constant upper triangle"):
+    with pytest.raises(ValueError, match="constant or nearly so"):
         apply_relu_move(mlp, "target", X=X, target={"rsm": np.ones((20, 20))})
+    nearly_constant = np.eye(20)[np.arange(20) % 2] @ np.eye(20)[np.arange(20) % 2].T
+    with pytest.raises(ValueError, match=r"is \d\.\de[-+]\d+ of their mean square.*offset"):
+        apply_relu_move(mlp, "target", X=X, target={"rsm": nearly_constant + 1e8})
     with pytest.raises(ValueError, match="unknown keys"):
         apply_relu_move(mlp, "target", X=X, target={"pattern": np.ones((20, 2))})
 
