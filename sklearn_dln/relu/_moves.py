@@ -273,7 +273,8 @@ def apply_relu_move(
         layers), if ``"scale"``, or ``"target"`` with an RSM target, is asked
         of an MLP whose activation is neither ``"relu"`` nor ``"identity"``,
         if ``units``, ``scale`` or ``target`` do not fit the layer, if the
-        strict upper triangle of an RSM target is constant, or if the
+        strict upper triangle of an RSM target is constant or nearly so
+        (its variance below 1e-12 of its mean square), or if the
         factors of an RSM target would overflow or underflow the network's
         weights (the message gives the factor to divide the target by).
     sklearn.exceptions.NotFittedError
@@ -348,6 +349,13 @@ def apply_relu_move(
        a unit that float32 rounding silences is active in float64. The
        network itself is rescaled in its own dtype, so the function is kept
        up to that dtype's rounding.
+
+       numpy and scipy each bundle an OpenBLAS with its own threads. Right
+       after a large numpy matrix product, such as the one that computes the
+       target, numpy's threads keep spinning for about 0.1 s and compete with
+       this function's scipy products. On two cores the RSM fit of a
+       784-1024 layer then took 75 to 100 ms instead of about 45 ms
+       (``benchmarks/bench_relu.py``).
 
     Examples
     --------
