@@ -303,7 +303,7 @@ class _CheaperSolver:
     the cheaper way at each step. A free-block step's factor also becomes
     the base of the inverse columns, so the steps after it, which mostly
     bind a few more of its free coordinates, need no new factorisation. On
-    the same problem that took the program from 16.4 ms to 15.5 ms.
+    the same problem, that reuse took the program from 16.4 ms to 15.5 ms.
     """
 
     def __init__(self, inverse, free_block):
@@ -315,11 +315,11 @@ class _CheaperSolver:
         Without an inverse-column solver (None), the free block takes the
         step, and its factor becomes the first base.
         """
-        inverse = self.inverse
-        if inverse is not None and inverse.cost(bound, values) <= self.free_block.cost(
-            bound, values
-        ):
-            return inverse.solve(bound, values)
+        if self.inverse is not None:
+            inverse_cost = self.inverse.cost(bound, values)
+            if inverse_cost <= self.free_block.cost(bound, values):
+                return self.inverse.solve(bound, values)
+
         solved = self.free_block.solve(bound, values)
         if self.free_block.last_base is not None:
             factor, free, x = self.free_block.last_base
@@ -456,15 +456,16 @@ def solve_box_qp(M, q, low, high, work=None, start=None):
     stable = _FreeBlockSolver(M, q)
     n_steps = 0
 
-    # The inverse columns of a factor that needed a ridge are too inaccurate
-    # to be worth trying.
-    inverse, ridged = None, False
+    # Without a start, the first step needs the factor of the whole M. The
+    # inverse columns of a factor that needed a ridge are too inaccurate to
+    # be worth trying, so pivoting then runs on free blocks alone.
+    inverse, usable = None, True
     if not (lower.any() or upper.any()):
         factor, ridged = _cholesky(M, out=work)
-        ridged = ridged or factor is None
-        if not ridged:
+        usable = factor is not None and not ridged
+        if usable:
             inverse = _InverseColumnSolver.from_full_factor(M, q, factor)
-    if not ridged:
+    if usable:
         cheaper = _CheaperSolver(inverse, _FreeBlockSolver(M, q))
         x, lower, upper, n_steps, converged = _pivot(
             cheaper, lower, upper, low, high, tolerance, n_steps

@@ -125,7 +125,8 @@ def _rounding_bounds(A, W, bias):
     With ``n`` inputs, the rounding of the operands and of a sum of ``n + 1``
     terms moves ``a^T w + b`` by at most about ``(n + 3) u (|a|^T |w| + |b|)``,
     ``u = eps / 2``, and ``|a|^T |w| <= ||a|| ||w||``. The bound takes ``eps``
-    in place of ``u``, a factor of two for the float32 norms.
+    in place of ``u``, which leaves a factor of two for the rounding of the
+    float32 norms.
     """
     eps = float(np.finfo(np.float32).eps)
     row_norm = float(np.sqrt(np.einsum("ij,ij->i", A, A).max(initial=0.0)))
@@ -212,10 +213,10 @@ def _active_in_float64(A_prev, W_in, b, activation, silent):
     if silent.shape[0] == 0:
         return False
 
-    # scipy's BLAS, like the rest of the fit: a numpy product would wake
-    # numpy's own OpenBLAS threads, which then spin for 0.05 to 0.1 s and
-    # slow the fit's products down (to twice the time on two cores). The
-    # product is transposed so that a C-ordered A_prev needs no copy.
+    # The product uses scipy's BLAS, like the rest of the fit. A numpy product
+    # would wake numpy's own OpenBLAS threads, which then spin for 0.05 to
+    # 0.1 s and slowed the fit's products to twice their time on two cores.
+    # It is transposed so that a C-ordered A_prev needs no copy.
     gemm = get_blas_funcs("gemm", (A_prev, W_in))
     transposed = gemm(1.0, W_in[:, silent].T, A_prev.T)
     transposed += b[silent, np.newaxis]
@@ -296,14 +297,14 @@ def _fit_in_dtype(A_prev, W_in, b, activation, target, dtype):
     if forward is None:
         return None
     H, highest = forward
-    active = H.any(axis=0)
+    nonzero_units = H.any(axis=0)
     # Units silent in float32 whose float64 pre-activations could still be
     # positive (or nonzero, for the identity) are checked in float64.
-    if highest is not None and _active_in_float64(
-        A_prev, W_in, b, activation, np.flatnonzero(~active & (highest > 0))
-    ):
-        return None
-    H, scratch, units = _drop_silent_units(H, active, workspace)
+    if highest is not None:
+        doubtful = np.flatnonzero(~nonzero_units & (highest > 0))
+        if _active_in_float64(A_prev, W_in, b, activation, doubtful):
+            return None
+    H, scratch, units = _drop_silent_units(H, nonzero_units, workspace)
     terms = RSMTerms(H, target, workspace, scratch)
     active = terms.active_units()
     c, n_steps = _fit_weights(terms, active)

@@ -39,8 +39,9 @@ _SAFE_NORM = (1e-100, 1e100)
 # their digits.
 _MAX_DIAGONAL_SHARE = 1e4
 
-# Rows of the target converted to the centred triangle at a time, so that
-# the float64 part of a block stays in the cache.
+# Rows of the target that one numpy call centres. Blocks of rows write the
+# upper triangle with few calls, and keep the temporary copy of a block
+# divided by a power of two small.
 _ROW_BLOCK = 64
 
 # Activity, or a float32 target, whose magnitude lies outside this range is
@@ -128,13 +129,17 @@ class TargetRSM:
         self.off_diagonal_row_sums = row_sums
         self.norm_sq = 2.0 * pair_sum_sq + diag_sq
 
+    def _pair_spread(self):
+        """Return ``sum_{i<k} (R_ik - mu)^2`` as the sum of squares minus the squared
+        sum over the number of pairs, in float64."""
+        return self.pair_sum_sq - self.pair_sum**2 / self.n_pairs
+
     def spread_share(self):
         """Return the variance of the strict upper triangle over its mean square
         (0 without pairs, or when every entry is zero)."""
         if self.n_pairs == 0 or self.pair_sum_sq == 0:
             return 0.0
-        spread = self.pair_sum_sq - self.pair_sum**2 / self.n_pairs
-        return max(spread, 0.0) / self.pair_sum_sq
+        return max(self._pair_spread(), 0.0) / self.pair_sum_sq
 
     def is_constant(self):
         """Return whether the strict upper triangle is constant to a relative 1e-12."""
@@ -175,15 +180,14 @@ class TargetRSM:
         """Return ``sum_{i<k} (R_ik - mu)^2`` from the float64 sums, or None when
         their relative error could exceed ``precision``.
 
-        The variance is the sum of squares minus the squared sum over the
-        number of pairs. The rounding of the two sums is taken to be at most
-        ``n_samples * eps`` of ``||R||_F^2`` in float64, the worst case of
-        sequential summation. A variance too small for that must come from
-        the centred triangle instead.
+        The rounding of the two sums is taken to be at most ``n_samples * eps``
+        of ``||R||_F^2`` in float64, the worst case of sequential summation.
+        A variance too small for that must come from the centred triangle
+        instead.
         """
         if self.n_pairs == 0:
             return 0.0
-        variance = self.pair_sum_sq - self.pair_sum**2 / self.n_pairs
+        variance = self._pair_spread()
         error = self.n_samples * np.finfo(np.float64).eps * self.norm_sq
         return variance if error <= precision * variance else None
 
